@@ -1,0 +1,58 @@
+import TraceModel
+
+/// Reads traces back for the query API and the pages.
+///
+/// Contract: what `TraceWriter.write` has committed MUST be visible to the next call. Spans of a
+/// trace MUST come back with every field they were written with (typed attributes, events, links,
+/// resource, scope, status, ids, timestamps in nanoseconds).
+public protocol TraceReader: Sendable {
+    /// Every service name that has spans, sorted.
+    func services() async throws -> [String]
+    /// Operations (span names) of a service, optionally of one span kind, sorted by name then kind.
+    func operations(service: String, kind: SpanKind?) async throws -> [Operation]
+    /// All spans of a trace, ordered by start time; empty when the trace is unknown.
+    func trace(id: TraceID) async throws -> [Span]
+    /// Traces that have at least one span matching every condition of the query, newest first.
+    func findTraces(_ query: TraceQuery) async throws -> [TraceSummary]
+    /// Calls between services (parent span's service → child span's service) in a time window.
+    func dependencies(startUnixNano: UInt64, endUnixNano: UInt64) async throws -> [DependencyLink]
+    /// Services with spans that started in the window, with span and error counts, busiest first.
+    func serviceActivity(startUnixNano: UInt64, endUnixNano: UInt64) async throws -> [ServiceActivity]
+}
+
+/// A span name as recorded for a service, with its kind.
+public struct Operation: Hashable, Sendable {
+    public var name: String
+    public var kind: SpanKind
+
+    public init(name: String, kind: SpanKind) {
+        self.name = name
+        self.kind = kind
+    }
+}
+
+/// One service→service call edge with its count.
+public struct DependencyLink: Hashable, Sendable {
+    public var parent: String
+    public var child: String
+    public var callCount: Int
+
+    public init(parent: String, child: String, callCount: Int) {
+        self.parent = parent
+        self.child = child
+        self.callCount = callCount
+    }
+}
+
+/// How busy a service was in a window.
+public struct ServiceActivity: Hashable, Sendable {
+    public var service: String
+    public var spanCount: Int
+    public var errorCount: Int
+
+    public init(service: String, spanCount: Int, errorCount: Int) {
+        self.service = service
+        self.spanCount = spanCount
+        self.errorCount = errorCount
+    }
+}
