@@ -1,0 +1,267 @@
+"""Session fixtures for the interop suite: one real `skein serve` on an embedded PostgreSQL.
+
+By default the server listens on the standard ports (UI/API 16686, OTLP/HTTP 4318, OTLP/gRPC 4317,
+Zipkin 9411) so that the SDK exporters are used with their default settings, exactly as a user would.
+With SKEIN_TEST_RANDOM_PORTS=1 the server gets free ports and the exporters get explicit endpoints.
+
+Environment:
+  SKEIN_BIN                 the binary to run (default: .build/debug/skein in the repository)
+  SKEIN_TEST_RANDOM_PORTS=1 use free ports instead of the standard ones
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import signal
+import socket
+import subprocess
+import tempfile
+import time
+import uuid
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+import requests
+
+REPO_ROOT = Path(__file__).resolve().parents[2]
+ARTIFACTS = Path(__file__).resolve().parent / "artifacts"
+STANDARD_PORTS = {"ui": 16686, "otlp_http": 4318, "otlp_grpc": 4317, "zipkin": 9411}
+READY_TIMEOUT_S = 120
+# The ingest body limit the server is started with (after decompression); the 413 tests use it.
+MAX_BODY_BYTES = 8 * 1024 * 1024
+STOP_TIMEOUT_S = 30
+
+# Exporters read these; a developer's shell must not redirect the suite's spans elsewhere.
+for _name in list(os.environ):
+    if _name.startswith("OTEL_"):
+        del os.environ[_name]
+
+
+@dataclass(frozen=True)
+class SkeinServer:
+    """Where the server under test listens, and how to reach it."""
+
+    ui: str
+    otlp_http: str
+    zipkin: str
+    grpc_port: int
+    standard_ports: bool
+    log_path: Path
+    process: subprocess.Popen
+    run_id: str
+
+    @property
+    def otlp_traces_url(self) -> str:
+        return f"{self.otlp_http}/v1/traces"
+
+    @property
+    def zipkin_spans_url(self) -> str:
+        return f"{self.zipkin}/api/v2/spans"
+
+    def log_tail(self, lines: int = 60) -> str:
+        return log_tail(self.log_path, lines)
+
+
+def log_tail(path: Path, lines: int = 60) -> str:
+    try:
+        text = path.read_text(errors="replace").splitlines()
+    except OSError:
+        return "(no server log)"
+    return "\n".join(text[-lines:])
+
+
+def _port_is_free(port: int) -> bool:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            sock.bind(("127.0.0.1", port))
+        except OSError:
+            return False
+    return True
+
+
+def _free_port() -> int:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def _skein_binary() -> Path:
+    configured = os.environ.get("SKEIN_BIN")
+    path = Path(configured) if configured else REPO_ROOT / ".build" / "debug" / "skein"
+    if not path.is_absolute():
+        path = REPO_ROOT / path
+    return path
+
+
+@pytest.fixture(scope="session")
+def artifacts() -> Path:
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    return ARTIFACTS
+
+
+@pytest.fixture(scope="session")
+def skein(artifacts: Path) -> SkeinServer:
+    binary = _skein_binary()
+    if not binary.exists():
+        pytest.exit(
+            f"skein binary not found at {binary}: build it with `swift build --product skein` "
+            "or point SKEIN_BIN at it",
+            returncode=1,
+        )
+
+    random_ports = os.environ.get("SKEIN_TEST_RANDOM_PORTS") == "1"
+    if random_ports:
+        ports = {name: _free_port() for name in STANDARD_PORTS}
+    else:
+        ports = dict(STANDARD_PORTS)
+        taken = [f"{name}={port}" for name, port in ports.items() if not _port_is_free(port)]
+        if taken:
+            pytest.exit(
+                "standard port(s) already in use: "
+                + ", ".join(taken)
+                + ". Stop whatever listens there (another Skein, a collector, Jaeger) "
+                "or run with SKEIN_TEST_RANDOM_PORTS=1",
+                returncode=1,
+            )
+
+    # The embedded PostgreSQL runs as an unprivileged user when we are root: it must be able to
+    # traverse the data folder, so the folder is world-searchable (mkdtemp makes it 0700).
+    data_dir = Path(tempfile.mkdtemp(prefix="skein-interop-"))
+    data_dir.chmod(0o755)
+    log_path = artifacts / "skein-server.log"
+
+    command = [
+        str(binary), "serve",
+        "--data-dir", str(data_dir),
+        "--bind", "127.0.0.1",
+        "--ui-port", str(ports["ui"]),
+        "--otlp-http-port", str(ports["otlp_http"]),
+        "--otlp-grpc-port", str(ports["otlp_grpc"]),
+        "--zipkin-port", str(ports["zipkin"]),
+        "--max-body-bytes", str(MAX_BODY_BYTES),
+    ]
+    env = {k: v for k, v in os.environ.items() if not k.startswith("SKEIN_")}
+    env.setdefault("LOG_LEVEL", "info")
+    print(f"\n[interop] starting: {' '.join(command)} (log: {log_path})")
+    log_file = open(log_path, "wb")
+    process = subprocess.Popen(
+        command, cwd=REPO_ROOT, env=env, stdin=subprocess.DEVNULL,
+        stdout=log_file, stderr=subprocess.STDOUT,
+    )
+
+    ui = f"http://127.0.0.1:{ports['ui']}"
+    server = SkeinServer(
+        ui=ui,
+        otlp_http=f"http://127.0.0.1:{ports['otlp_http']}",
+        zipkin=f"http://127.0.0.1:{ports['zipkin']}",
+        grpc_port=ports["otlp_grpc"],
+        standard_ports=not random_ports,
+        log_path=log_path,
+        process=process,
+        run_id=uuid.uuid4().hex[:8],
+    )
+
+    started = time.monotonic()
+    ready = False
+    last_error = "no answer yet"
+    while time.monotonic() - started < READY_TIMEOUT_S:
+        if process.poll() is not None:
+            last_error = f"the server exited with status {process.returncode} before it was ready"
+            break
+        try:
+            answer = requests.get(f"{ui}/readyz", timeout=2)
+            if answer.status_code == 200:
+                ready = True
+                break
+            last_error = f"/readyz answered {answer.status_code}"
+        except requests.RequestException as error:
+            last_error = f"/readyz: {error.__class__.__name__}"
+        time.sleep(0.5)
+
+    if not ready:
+        _stop(process)
+        log_file.close()
+        shutil.rmtree(data_dir, ignore_errors=True)
+        pytest.exit(
+            f"skein serve was not ready within {READY_TIMEOUT_S}s ({last_error}).\n"
+            f"--- last lines of {log_path} ---\n{log_tail(log_path)}",
+            returncode=1,
+        )
+    print(f"[interop] ready after {time.monotonic() - started:.1f}s")
+
+    yield server
+
+    exit_code = _stop(process)
+    log_file.close()
+    shutil.rmtree(data_dir, ignore_errors=True)
+    assert exit_code == 0, (
+        f"skein serve exited with {exit_code} after SIGTERM (expected 0 within {STOP_TIMEOUT_S}s).\n"
+        f"--- last lines of {log_path} ---\n{log_tail(log_path)}"
+    )
+
+
+def _stop(process: subprocess.Popen) -> int | None:
+    """SIGTERM, then wait; returns the exit code, or None if it had to be killed."""
+    if process.poll() is not None:
+        return process.returncode
+    process.send_signal(signal.SIGTERM)
+    try:
+        return process.wait(timeout=STOP_TIMEOUT_S)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait(timeout=10)
+        return None
+
+
+@pytest.fixture(scope="session")
+def http() -> requests.Session:
+    session = requests.Session()
+    yield session
+    session.close()
+
+
+def pytest_terminal_summary(terminalreporter, exitstatus, config):
+    if exitstatus not in (0, 5) and (ARTIFACTS / "skein-server.log").exists():
+        terminalreporter.section("skein server log (last 60 lines)")
+        terminalreporter.write_line(log_tail(ARTIFACTS / "skein-server.log"))
+
+
+# ---------------------------------------------------------------- SDK exporters and sent traces
+
+def make_otlp_protobuf_exporter(server: SkeinServer):
+    from opentelemetry.exporter.otlp.proto.http.trace_exporter import OTLPSpanExporter
+
+    # Default settings on standard ports: http://localhost:4318/v1/traces.
+    return OTLPSpanExporter() if server.standard_ports else OTLPSpanExporter(endpoint=server.otlp_traces_url)
+
+
+def make_otlp_json_exporter(server: SkeinServer):
+    from opentelemetry.exporter.otlp.json.http.trace_exporter import OTLPSpanExporter
+
+    return OTLPSpanExporter() if server.standard_ports else OTLPSpanExporter(endpoint=server.otlp_traces_url)
+
+
+def make_zipkin_exporter(server: SkeinServer):
+    from opentelemetry.exporter.zipkin.json import ZipkinExporter
+
+    # Default settings on standard ports: http://localhost:9411/api/v2/spans.
+    return ZipkinExporter() if server.standard_ports else ZipkinExporter(endpoint=server.zipkin_spans_url)
+
+
+@pytest.fixture(scope="session")
+def protobuf_trace(skein: SkeinServer):
+    """The rich SDK trace, sent with the OTLP/HTTP protobuf exporter."""
+    from sdk_trace import build_rich_trace
+
+    return build_rich_trace(lambda: make_otlp_protobuf_exporter(skein), f"interop-{skein.run_id}-pb")
+
+
+@pytest.fixture(scope="session")
+def json_trace(skein: SkeinServer):
+    """The rich SDK trace, sent with the OTLP/HTTP JSON exporter."""
+    from sdk_trace import build_rich_trace
+
+    return build_rich_trace(lambda: make_otlp_json_exporter(skein), f"interop-{skein.run_id}-json")

@@ -1,0 +1,120 @@
+"""The server-rendered pages in a real headless Chromium: search, the waterfall, span details, and
+span data that tries to be HTML staying text."""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+from urllib.parse import urlparse
+
+import pytest
+
+from sdk_trace import XSS_IMG, XSS_SCRIPT
+
+CHROMIUM_CANDIDATES = ("/usr/bin/chromium", "/usr/bin/chromium-browser", "/usr/bin/google-chrome")
+DRIVER_CANDIDATES = ("/usr/bin/chromedriver", "/usr/lib/chromium/chromedriver")
+
+
+def _first_existing(candidates, name):
+    for path in candidates:
+        if os.path.exists(path):
+            return path
+    return shutil.which(name)
+
+
+@pytest.fixture(scope="module")
+def browser(artifacts):
+    chromium = _first_existing(CHROMIUM_CANDIDATES, "chromium")
+    driver_path = _first_existing(DRIVER_CANDIDATES, "chromedriver")
+    if not chromium or not driver_path:
+        pytest.skip("page tests need Debian's chromium and chromium-driver packages "
+                    f"(chromium: {chromium or 'absent'}, chromedriver: {driver_path or 'absent'}); "
+                    "scripts/test installs them")
+    from selenium import webdriver
+    from selenium.webdriver.chrome.service import Service
+
+    options = webdriver.ChromeOptions()
+    options.binary_location = chromium
+    for argument in ("--headless=new", "--disable-gpu", "--disable-dev-shm-usage",
+                     "--window-size=1400,1000", "--no-first-run", "--disable-extensions"):
+        options.add_argument(argument)
+    if os.geteuid() == 0:
+        options.add_argument("--no-sandbox")
+    driver = webdriver.Chrome(service=Service(executable_path=driver_path), options=options)
+    driver.set_page_load_timeout(30)
+    yield driver
+    driver.quit()
+
+
+def page_text(driver) -> str:
+    """All text in the document, including collapsed parts."""
+    return driver.execute_script("return document.body.textContent") or ""
+
+
+def visible_text(driver) -> str:
+    return driver.execute_script("return document.body.innerText") or ""
+
+
+def assert_no_script_ran(driver):
+    assert driver.execute_script("return typeof window.__xss") == "undefined", "span data ran as script"
+    assert not driver.find_elements("css selector", 'img[src="x"]'), "span data became an <img>"
+
+
+def test_search_lists_the_trace_with_its_root_operation_and_a_scatter_plot(skein, browser, artifacts, protobuf_trace):
+    browser.get(f"{skein.ui}/search?service={protobuf_trace.frontend_service}")
+    browser.save_screenshot(str(artifacts / "search.png"))
+
+    links = browser.find_elements("css selector", f'a[href*="/trace/{protobuf_trace.trace_id}"]')
+    assert links, "the search results link to the trace"
+    assert "GET /checkout" in visible_text(browser), "the root operation is shown"
+    assert protobuf_trace.frontend_service in visible_text(browser)
+    plots = browser.find_elements("css selector", "svg")
+    assert any(p.find_elements("css selector", "circle, a, rect, path") for p in plots), "the scatter plot"
+    assert_no_script_ran(browser)
+
+
+def test_a_search_result_opens_the_waterfall_with_every_span_in_tree_order(skein, browser, artifacts, protobuf_trace):
+    browser.get(f"{skein.ui}/search?service={protobuf_trace.frontend_service}")
+    links = [a for a in browser.find_elements("css selector", f'a[href*="/trace/{protobuf_trace.trace_id}"]')
+             if a.is_displayed() and a.tag_name.lower() == "a"]
+    assert links, "a visible link to the trace"
+    browser.execute_script("arguments[0].click()", links[0])
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    WebDriverWait(browser, 15).until(lambda d: urlparse(d.current_url).path == f"/trace/{protobuf_trace.trace_id}")
+    browser.save_screenshot(str(artifacts / "trace.png"))
+
+    text = visible_text(browser)
+    position = 0
+    for name in protobuf_trace.tree_order():
+        found = text.find(name, position)
+        assert found >= 0, f"span {name!r} is shown after the spans before it in the tree"
+        position = found + len(name)
+    count = len(protobuf_trace.spans)
+    assert re.search(rf"\b{count}\s+spans\b|\bspans\W*\s*{count}\b", text, re.IGNORECASE), (
+        f"the header says {count} spans"
+    )
+    assert protobuf_trace.backend_service in text
+    assert_no_script_ran(browser)
+
+
+def test_span_details_show_attributes_and_events_and_keep_html_as_text(skein, browser, artifacts, protobuf_trace):
+    span_id = protobuf_trace.span_id("auth.check")
+    browser.get(f"{skein.ui}/trace/{protobuf_trace.trace_id}?span={span_id}")
+    browser.save_screenshot(str(artifacts / "trace-span.png"))
+
+    text = page_text(browser)
+    assert "user-42@example.test" in text, "an attribute value"
+    assert "cache.miss" in text, "an event name"
+    assert "user:42" in text, "an event attribute value"
+    assert XSS_SCRIPT in text, "markup in an attribute is shown as text"
+    assert XSS_IMG in text, "markup in an attribute is shown as text"
+    assert_no_script_ran(browser)
+
+
+def test_the_landing_page_leads_to_search(skein, browser, protobuf_trace):
+    browser.get(f"{skein.ui}/")
+
+    assert browser.find_elements("css selector", 'a[href^="/search"]'), "a link to search"
+    assert protobuf_trace.frontend_service in page_text(browser), "services seen recently"
