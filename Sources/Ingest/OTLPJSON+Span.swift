@@ -1,0 +1,249 @@
+import TraceModel
+
+extension OTLPJSON {
+    static let spanKindNames = [
+        "SPAN_KIND_UNSPECIFIED", "SPAN_KIND_INTERNAL", "SPAN_KIND_SERVER",
+        "SPAN_KIND_CLIENT", "SPAN_KIND_PRODUCER", "SPAN_KIND_CONSUMER",
+    ]
+    static let statusCodeNames = ["STATUS_CODE_UNSET", "STATUS_CODE_OK", "STATUS_CODE_ERROR"]
+
+    /// `Span`, with its ids still as the hex text the sender wrote (validated on conversion).
+    struct Span: Codable {
+        var traceId = ""
+        var spanId = ""
+        var parentSpanId = ""
+        var traceState = ""
+        var flags: UInt32 = 0
+        var name = ""
+        var kind = 0
+        var startTimeUnixNano: UInt64 = 0
+        var endTimeUnixNano: UInt64 = 0
+        var attributes: [Attribute] = []
+        var droppedAttributesCount: UInt32 = 0
+        var events: [Event] = []
+        var droppedEventsCount: UInt32 = 0
+        var links: [Link] = []
+        var droppedLinksCount: UInt32 = 0
+        var status = Status(SpanStatus())
+
+        private enum CodingKeys: String, CodingKey {
+            case traceId, spanId, parentSpanId, traceState, flags, name, kind, startTimeUnixNano, endTimeUnixNano
+            case attributes, droppedAttributesCount, events, droppedEventsCount, links, droppedLinksCount, status
+        }
+
+        init(_ span: TraceModel.Span) {
+            traceId = span.traceID.hex
+            spanId = span.spanID.hex
+            parentSpanId = span.parentSpanID?.hex ?? ""
+            traceState = span.traceState
+            flags = span.flags
+            name = span.name
+            kind = span.kind.rawValue
+            startTimeUnixNano = span.startTimeUnixNano
+            endTimeUnixNano = span.endTimeUnixNano
+            attributes = span.attributes
+            droppedAttributesCount = span.droppedAttributesCount
+            events = span.events.map(Event.init)
+            droppedEventsCount = span.droppedEventsCount
+            links = span.links.map(Link.init)
+            droppedLinksCount = span.droppedLinksCount
+            status = Status(span.status)
+        }
+
+        init(from decoder: any Decoder) throws {
+            let container = try decoder.container(keyedBy: CodingKeys.self)
+            traceId = try container.string(.traceId)
+            spanId = try container.string(.spanId)
+            parentSpanId = try container.string(.parentSpanId)
+            traceState = try container.string(.traceState)
+            flags = try container.integer(.flags)
+            name = try container.string(.name)
+            kind = try container.enumeration(.kind, names: OTLPJSON.spanKindNames)
+            startTimeUnixNano = try container.integer(.startTimeUnixNano)
+            endTimeUnixNano = try container.integer(.endTimeUnixNano)
+            attributes = try container.attributes(.attributes)
+            droppedAttributesCount = try container.integer(.droppedAttributesCount)
+            events = try container.list(.events)
+            droppedEventsCount = try container.integer(.droppedEventsCount)
+            links = try container.list(.links)
+            droppedLinksCount = try container.integer(.droppedLinksCount)
+            status = try container.decodeIfPresent(Status.self, forKey: .status) ?? Status(SpanStatus())
+        }
+
+        func encode(to encoder: any Encoder) throws {
+            var container = encoder.container(keyedBy: CodingKeys.self)
+            try container.encode(traceId, forKey: .traceId)
+            try container.encode(spanId, forKey: .spanId)
+            try container.encode(parentSpanId, skippingEmpty: .parentSpanId)
+            try container.encode(traceState, skippingEmpty: .traceState)
+            try container.encode(flags, skippingZero: .flags)
+            try container.encode(name, skippingEmpty: .name)
+            try container.encode(kind, skippingZero: .kind)
+            try container.encode(decimalString: startTimeUnixNano, skippingZero: .startTimeUnixNano)
+            try container.encode(decimalString: endTimeUnixNano, skippingZero: .endTimeUnixNano)
+            try container.encode(attributes: attributes, forKey: .attributes)
+            try container.encode(droppedAttributesCount, skippingZero: .droppedAttributesCount)
+            try container.encode(events, skippingEmpty: .events)
+            try container.encode(droppedEventsCount, skippingZero: .droppedEventsCount)
+            try container.encode(links, skippingEmpty: .links)
+            try container.encode(droppedLinksCount, skippingZero: .droppedLinksCount)
+            if status.status != SpanStatus() { try container.encode(status, forKey: .status) }
+        }
+    }
+
+    /// `Span.Event`.
+    struct Event: Codable {
+        var event: SpanEvent
+
+        init(_ event: SpanEvent) {
+            self.event = event
+        }
+
+        private enum CodingKeys: String, CodingKey {
+            case timeUnixNano, name, attributes, droppedAttributesCount
+        }
+
+        init(from decoder: any Decoder) throws {
+            let container = try decoder.container(keyedBy: CodingKeys.self)
+            event = SpanEvent(
+                timeUnixNano: try container.integer(.timeUnixNano),
+                name: try container.string(.name),
+                attributes: try container.attributes(.attributes),
+                droppedAttributesCount: try container.integer(.droppedAttributesCount)
+            )
+        }
+
+        func encode(to encoder: any Encoder) throws {
+            var container = encoder.container(keyedBy: CodingKeys.self)
+            try container.encode(decimalString: event.timeUnixNano, skippingZero: .timeUnixNano)
+            try container.encode(event.name, skippingEmpty: .name)
+            try container.encode(attributes: event.attributes, forKey: .attributes)
+            try container.encode(event.droppedAttributesCount, skippingZero: .droppedAttributesCount)
+        }
+    }
+
+    /// `Span.Link`, ids as hex text.
+    struct Link: Codable {
+        var traceId = ""
+        var spanId = ""
+        var traceState = ""
+        var attributes: [Attribute] = []
+        var droppedAttributesCount: UInt32 = 0
+        var flags: UInt32 = 0
+
+        private enum CodingKeys: String, CodingKey {
+            case traceId, spanId, traceState, attributes, droppedAttributesCount, flags
+        }
+
+        init(_ link: SpanLink) {
+            traceId = link.traceID.hex
+            spanId = link.spanID.hex
+            traceState = link.traceState
+            attributes = link.attributes
+            droppedAttributesCount = link.droppedAttributesCount
+            flags = link.flags
+        }
+
+        init(from decoder: any Decoder) throws {
+            let container = try decoder.container(keyedBy: CodingKeys.self)
+            traceId = try container.string(.traceId)
+            spanId = try container.string(.spanId)
+            traceState = try container.string(.traceState)
+            attributes = try container.attributes(.attributes)
+            droppedAttributesCount = try container.integer(.droppedAttributesCount)
+            flags = try container.integer(.flags)
+        }
+
+        func encode(to encoder: any Encoder) throws {
+            var container = encoder.container(keyedBy: CodingKeys.self)
+            try container.encode(traceId, forKey: .traceId)
+            try container.encode(spanId, forKey: .spanId)
+            try container.encode(traceState, skippingEmpty: .traceState)
+            try container.encode(attributes: attributes, forKey: .attributes)
+            try container.encode(droppedAttributesCount, skippingZero: .droppedAttributesCount)
+            try container.encode(flags, skippingZero: .flags)
+        }
+    }
+
+    /// `Status`.
+    struct Status: Codable {
+        var status: SpanStatus
+
+        init(_ status: SpanStatus) {
+            self.status = status
+        }
+
+        private enum CodingKeys: String, CodingKey {
+            case message, code
+        }
+
+        init(from decoder: any Decoder) throws {
+            let container = try decoder.container(keyedBy: CodingKeys.self)
+            let code = try container.enumeration(.code, names: OTLPJSON.statusCodeNames)
+            status = SpanStatus(code: SpanStatus.Code(rawValue: code) ?? .unset, message: try container.string(.message))
+        }
+
+        func encode(to encoder: any Encoder) throws {
+            var container = encoder.container(keyedBy: CodingKeys.self)
+            try container.encode(status.message, skippingEmpty: .message)
+            try container.encode(status.code.rawValue, skippingZero: .code)
+        }
+    }
+}
+
+extension SpanLink {
+    /// `nil` when an id is not valid hex of the right length; counted as a dropped link.
+    init?(_ json: OTLPJSON.Link) {
+        guard let traceID = HexID.traceID(json.traceId, digits: 32...32),
+              let spanID = HexID.spanID(json.spanId, digits: 16...16) else { return nil }
+        self.init(
+            traceID: traceID, spanID: spanID, traceState: json.traceState, attributes: json.attributes,
+            droppedAttributesCount: json.droppedAttributesCount, flags: json.flags
+        )
+    }
+}
+
+extension Span {
+    /// The domain span of an OTLP/JSON span; throws when an id is not valid hex of the
+    /// right length (32 digits for the trace, 16 for spans), so the request keeps its other spans.
+    init(_ json: OTLPJSON.Span, resource: Resource, scope: InstrumentationScope) throws(InvalidSpan) {
+        guard let traceID = HexID.traceID(json.traceId, digits: 32...32) else {
+            throw InvalidSpan(.invalidTraceID(
+                "traceId must be 32 hex digits, not all zero (got \(json.traceId.utf8.count) characters)"))
+        }
+        guard let spanID = HexID.spanID(json.spanId, digits: 16...16) else {
+            throw InvalidSpan(.invalidSpanID(
+                "spanId must be 16 hex digits, not all zero (got \(json.spanId.utf8.count) characters)"))
+        }
+        var parentSpanID: SpanID?
+        if !json.parentSpanId.isEmpty {
+            guard json.parentSpanId.utf8.count == 16, HexID.isHex(json.parentSpanId),
+                  let parent = SpanID(hex: json.parentSpanId) else {
+                throw InvalidSpan(.invalidParentSpanID(
+                    "parentSpanId must be 16 hex digits or empty (got \(json.parentSpanId.utf8.count) characters)"))
+            }
+            parentSpanID = parent.isValid ? parent : nil
+        }
+        let links = json.links.compactMap(SpanLink.init)
+        self.init(
+            traceID: traceID,
+            spanID: spanID,
+            parentSpanID: parentSpanID,
+            traceState: json.traceState,
+            flags: json.flags,
+            name: json.name,
+            kind: SpanKind(rawValue: json.kind) ?? .unspecified,
+            startTimeUnixNano: json.startTimeUnixNano,
+            endTimeUnixNano: json.endTimeUnixNano,
+            attributes: json.attributes,
+            droppedAttributesCount: json.droppedAttributesCount,
+            events: json.events.map(\.event),
+            droppedEventsCount: json.droppedEventsCount,
+            links: links,
+            droppedLinksCount: json.droppedLinksCount &+ UInt32(truncatingIfNeeded: json.links.count - links.count),
+            status: json.status.status,
+            resource: resource,
+            scope: scope
+        )
+    }
+}

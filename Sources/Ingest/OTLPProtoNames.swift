@@ -1,0 +1,13 @@
+// Short names for the generated OTLP messages (Generated/ is internal to this module).
+typealias ProtoExportRequest = Opentelemetry_Proto_Collector_Trace_V1_ExportTraceServiceRequest
+typealias ProtoExportResponse = Opentelemetry_Proto_Collector_Trace_V1_ExportTraceServiceResponse
+typealias ProtoPartialSuccess = Opentelemetry_Proto_Collector_Trace_V1_ExportTracePartialSuccess
+typealias ProtoResourceSpans = Opentelemetry_Proto_Trace_V1_ResourceSpans
+typealias ProtoScopeSpans = Opentelemetry_Proto_Trace_V1_ScopeSpans
+typealias ProtoSpan = Opentelemetry_Proto_Trace_V1_Span
+typealias ProtoStatus = Opentelemetry_Proto_Trace_V1_Status
+typealias ProtoResource = Opentelemetry_Proto_Resource_V1_Resource
+typealias ProtoScope = Opentelemetry_Proto_Common_V1_InstrumentationScope
+typealias ProtoKeyValue = Opentelemetry_Proto_Common_V1_KeyValue
+typealias ProtoAnyValue = Opentelemetry_Proto_Common_V1_AnyValue
+typealias RPCStatus = Google_Rpc_Status
