@@ -1,0 +1,162 @@
+import NIOCore
+import TraceModel
+
+/// A write batch turned into column arrays (one element per span) ready to bind to `unnest`,
+/// plus the dictionary entries and attribute keys it needs.
+struct SpanBatch: Sendable {
+    struct Row: Sendable {
+        var operation: OperationName
+        var resourceHash: [UInt8]
+        var scopeHash: [UInt8]
+    }
+
+    struct Columns: Sendable {
+        var traceIDs: [ByteBuffer] = []
+        var spanIDs: [ByteBuffer] = []
+        /// Empty for a root span (stored as NULL).
+        var parentSpanIDs: [ByteBuffer] = []
+        var starts: [Int64] = []
+        var durations: [Int64] = []
+        var kinds: [Int16] = []
+        var statusCodes: [Int16] = []
+        var statusMessages: [String] = []
+        var traceStates: [String] = []
+        var flags: [Int64] = []
+        var httpRoutes: [String] = []
+        /// -1 when absent (stored as NULL).
+        var httpStatusCodes: [Int32] = []
+        var dbSystems: [String] = []
+        var peerServices: [String] = []
+        var isErrors: [Bool] = []
+        var attributes: [String] = []
+        /// Empty when there are none (stored as NULL).
+        var events: [String] = []
+        var links: [String] = []
+        var droppedAttributes: [Int32] = []
+        var droppedEvents: [Int32] = []
+        var droppedLinks: [Int32] = []
+    }
+
+    struct AttributeKeyEntry: Hashable, Sendable {
+        var key: String
+        var source: Int16
+        var valueType: Int16
+    }
+
+    /// `attribute_keys.source` values.
+    enum Source: Int16 {
+        case span = 0, resource, event
+    }
+
+    var rows: [Row] = []
+    var columns = Columns()
+    var services: Set<String> = []
+    var operations: Set<OperationName> = []
+    var resources: [[UInt8]: DictionaryEntry] = [:]
+    var scopes: [[UInt8]: DictionaryEntry] = [:]
+    /// UTC days the spans start on.
+    var days: Set<Int64> = []
+    /// Sorted by key then source, one entry per (key, source).
+    var attributeKeys: [AttributeKeyEntry] = []
+
+    init(_ spans: [Span]) {
+        var resourceHashes: [Resource: [UInt8]] = [:]
+        var scopeHashes: [InstrumentationScope: [UInt8]] = [:]
+        var keys: [AttributeKeyEntry: Int16] = [:]
+        func noteKeys(_ attributes: [Attribute], _ source: Source) {
+            for attribute in attributes {
+                keys[AttributeKeyEntry(key: attribute.key.storable, source: source.rawValue, valueType: 0)] =
+                    StoredAttributes.valueType(attribute.value).rawValue
+            }
+        }
+        rows.reserveCapacity(spans.count)
+        for span in spans {
+            let resourceHash: [UInt8]
+            if let known = resourceHashes[span.resource] {
+                resourceHash = known
+            } else {
+                let entry = DictionaryEntry(span.resource)
+                resourceHashes[span.resource] = entry.hash
+                resources[entry.hash] = entry
+                resourceHash = entry.hash
+                noteKeys(span.resource.attributes, .resource)
+            }
+            let scopeHash: [UInt8]
+            if let known = scopeHashes[span.scope] {
+                scopeHash = known
+            } else {
+                let entry = DictionaryEntry(span.scope)
+                scopeHashes[span.scope] = entry.hash
+                scopes[entry.hash] = entry
+                scopeHash = entry.hash
+            }
+            let service = span.serviceName.storable
+            let operation = OperationName(service: service, name: span.name.storable, kind: Int16(span.kind.rawValue))
+            services.insert(service)
+            operations.insert(operation)
+            rows.append(Row(operation: operation, resourceHash: resourceHash, scopeHash: scopeHash))
+            noteKeys(span.attributes, .span)
+            for event in span.events { noteKeys(event.attributes, .event) }
+            append(span)
+        }
+        attributeKeys = keys.map { AttributeKeyEntry(key: $0.key.key, source: $0.key.source, valueType: $0.value) }
+            .sorted { ($0.key, $0.source) < ($1.key, $1.source) }
+    }
+
+    private mutating func append(_ span: Span) {
+        let start = PostgresTraceStore.storedNanos(span.startTimeUnixNano)
+        let end = PostgresTraceStore.storedNanos(span.endTimeUnixNano)
+        days.insert(PostgresTraceStore.day(ofNanos: start))
+        let promoted = PromotedAttributes(span.attributes)
+        columns.traceIDs.append(ByteBuffer(bytes: span.traceID.bytes))
+        columns.spanIDs.append(ByteBuffer(bytes: span.spanID.bytes))
+        columns.parentSpanIDs.append(span.parentSpanID.map { ByteBuffer(bytes: $0.bytes) } ?? ByteBuffer())
+        columns.starts.append(start)
+        columns.durations.append(end - start)
+        columns.kinds.append(Int16(span.kind.rawValue))
+        columns.statusCodes.append(Int16(span.status.code.rawValue))
+        columns.statusMessages.append(span.status.message.storable)
+        columns.traceStates.append(span.traceState.storable)
+        columns.flags.append(Int64(span.flags))
+        columns.httpRoutes.append(promoted.httpRoute)
+        columns.httpStatusCodes.append(promoted.httpStatusCode)
+        columns.dbSystems.append(promoted.dbSystem)
+        columns.peerServices.append(promoted.peerService)
+        columns.isErrors.append(span.isError)
+        columns.attributes.append(StoredAttributes.encode(span.attributes))
+        columns.events.append(StoredAttributes.encode(span.events) ?? "")
+        columns.links.append(StoredAttributes.encode(span.links) ?? "")
+        columns.droppedAttributes.append(Int32(clamping: span.droppedAttributesCount))
+        columns.droppedEvents.append(Int32(clamping: span.droppedEventsCount))
+        columns.droppedLinks.append(Int32(clamping: span.droppedLinksCount))
+    }
+}
+
+/// The hot attributes copied into their own columns (they stay in the JSONB too), from the
+/// current and the older semantic-convention names. Empty / -1 when absent.
+struct PromotedAttributes {
+    var httpRoute = ""
+    var httpStatusCode: Int32 = -1
+    var dbSystem = ""
+    var peerService = ""
+
+    init(_ attributes: [Attribute]) {
+        for attribute in attributes {
+            switch attribute.key {
+            case "http.route":
+                if case .string(let value) = attribute.value { httpRoute = value.storable }
+            case "http.response.status_code", "http.status_code":
+                switch attribute.value {
+                case .int(let value): if let code = Int32(exactly: value), code >= 0 { httpStatusCode = code }
+                case .string(let value): if let code = Int32(value), code >= 0 { httpStatusCode = code }
+                default: break
+                }
+            case "db.system.name", "db.system":
+                if case .string(let value) = attribute.value { dbSystem = value.storable }
+            case "peer.service", "service.peer.name":
+                if case .string(let value) = attribute.value { peerService = value.storable }
+            default: continue
+            }
+        }
+    }
+}

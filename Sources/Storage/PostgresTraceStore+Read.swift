@@ -1,0 +1,185 @@
+import Logging
+import NIOCore
+import PostgresNIO
+import TraceModel
+
+extension PostgresTraceStore {
+    public func services() async throws -> [String] {
+        let rows = try await client.query("SELECT name FROM services", logger: logger)
+        var names: [String] = []
+        for try await name in rows.decode(String.self) { names.append(name) }
+        return names.sorted()
+    }
+
+    public func operations(service: String, kind: SpanKind?) async throws -> [Operation] {
+        let kindValue = kind.map { Int16($0.rawValue) }
+        let rows = try await client.query(
+            """
+            SELECT o.name, o.span_kind FROM operations o JOIN services s ON s.id = o.service_id
+            WHERE s.name = \(service) AND (\(kindValue)::int2 IS NULL OR o.span_kind = \(kindValue)::int2)
+            """, logger: logger)
+        var operations: [Operation] = []
+        for try await (name, kindRaw) in rows.decode((String, Int16).self) {
+            operations.append(Operation(name: name, kind: SpanKind(rawValue: Int(kindRaw)) ?? .unspecified))
+        }
+        return operations.sorted { ($0.name, $0.kind.rawValue) < ($1.name, $1.kind.rawValue) }
+    }
+
+    /// Reads the trace's time bounds from `trace_parts` first, so only the partitions holding its
+    /// spans are searched.
+    public func trace(id: TraceID) async throws -> [Span] {
+        let traceID = ByteBuffer(bytes: id.bytes)
+        let bounds = try await client.query(
+            "SELECT min(start_ns), max(end_ns) FROM trace_parts WHERE trace_id = \(traceID)", logger: logger)
+        var window: (Int64, Int64)?
+        for try await (low, high) in bounds.decode((Int64?, Int64?).self) {
+            if let low, let high { window = (low, high) }
+        }
+        guard let (low, high) = window else { return [] }
+        let rows = try await client.query(
+            """
+            SELECT \(unescaped: Self.spanColumns) FROM spans
+            WHERE trace_id = \(traceID) AND start_ns BETWEEN \(low) AND \(high)
+            ORDER BY start_ns, span_id
+            """, logger: logger)
+        return try await decodeSpans(rows)
+    }
+
+    static let spanColumns = """
+        trace_id, span_id, parent_span_id, start_ns, duration_ns, operation_id, resource_id, scope_id, kind, \
+        status_code, status_message, trace_state, flags, attributes::text, events::text, links::text, \
+        dropped_attributes_count, dropped_events_count, dropped_links_count
+        """
+
+    private struct RawSpan {
+        var traceID: TraceID
+        var spanID: SpanID
+        var parentSpanID: SpanID?
+        var start: Int64
+        var duration: Int64
+        var operationID: Int32
+        var resourceID: Int64
+        var scopeID: Int64
+        var kind: Int16
+        var statusCode: Int16
+        var statusMessage: String?
+        var traceState: String?
+        var flags: Int64
+        var attributes: String
+        var events: String?
+        var links: String?
+        var droppedAttributes: Int32?
+        var droppedEvents: Int32?
+        var droppedLinks: Int32?
+    }
+
+    func decodeSpans(_ rows: PostgresRowSequence) async throws -> [Span] {
+        var raws: [RawSpan] = []
+        for try await row in rows {
+            let cells = row.makeRandomAccess()
+            guard let traceID = TraceID(bytes: Array(buffer: try cells[0].decode(ByteBuffer.self))),
+                  let spanID = SpanID(bytes: Array(buffer: try cells[1].decode(ByteBuffer.self)))
+            else { throw PostgresTraceStoreError.corruptRow("bad trace or span id") }
+            let parent = try cells[2].decode(ByteBuffer?.self).flatMap { SpanID(bytes: Array(buffer: $0)) }
+            raws.append(RawSpan(
+                traceID: traceID, spanID: spanID, parentSpanID: parent,
+                start: try cells[3].decode(Int64.self), duration: try cells[4].decode(Int64.self),
+                operationID: try cells[5].decode(Int32.self), resourceID: try cells[6].decode(Int64.self),
+                scopeID: try cells[7].decode(Int64.self), kind: try cells[8].decode(Int16.self),
+                statusCode: try cells[9].decode(Int16.self), statusMessage: try cells[10].decode(String?.self),
+                traceState: try cells[11].decode(String?.self), flags: try cells[12].decode(Int64.self),
+                attributes: try cells[13].decode(String.self), events: try cells[14].decode(String?.self),
+                links: try cells[15].decode(String?.self), droppedAttributes: try cells[16].decode(Int32?.self),
+                droppedEvents: try cells[17].decode(Int32?.self), droppedLinks: try cells[18].decode(Int32?.self)))
+        }
+        let dictionaries = try await lookUp(
+            operationIDs: Set(raws.map(\.operationID)), resourceIDs: Set(raws.map(\.resourceID)),
+            scopeIDs: Set(raws.map(\.scopeID)))
+        return try raws.map { raw in
+            guard let operation = dictionaries.operations[raw.operationID],
+                  let resource = dictionaries.resources[raw.resourceID],
+                  let scope = dictionaries.scopes[raw.scopeID]
+            else { throw PostgresTraceStoreError.corruptRow("dictionary entry missing") }
+            let start = UInt64(max(raw.start, 0))
+            let end = UInt64(max(raw.start + raw.duration, 0))
+            return Span(
+                traceID: raw.traceID, spanID: raw.spanID, parentSpanID: raw.parentSpanID,
+                traceState: raw.traceState ?? "", flags: UInt32(truncatingIfNeeded: raw.flags),
+                name: operation.name, kind: SpanKind(rawValue: Int(raw.kind)) ?? .unspecified,
+                startTimeUnixNano: start, endTimeUnixNano: end,
+                attributes: try StoredAttributes.decode(raw.attributes),
+                droppedAttributesCount: UInt32(max(raw.droppedAttributes ?? 0, 0)),
+                events: try StoredAttributes.decodeEvents(raw.events),
+                droppedEventsCount: UInt32(max(raw.droppedEvents ?? 0, 0)),
+                links: try StoredAttributes.decodeLinks(raw.links),
+                droppedLinksCount: UInt32(max(raw.droppedLinks ?? 0, 0)),
+                status: SpanStatus(code: SpanStatus.Code(rawValue: Int(raw.statusCode)) ?? .unset, message: raw.statusMessage ?? ""),
+                resource: resource, scope: scope)
+        }
+    }
+
+    /// Dictionary rows by id, from the cache or (once) from the database.
+    struct DictionarySnapshot {
+        var serviceNames: [Int32: String] = [:]
+        var operations: [Int32: DictionaryCache.OperationKey] = [:]
+        var resources: [Int64: Resource] = [:]
+        var scopes: [Int64: InstrumentationScope] = [:]
+    }
+
+    func lookUp(
+        serviceIDs: Set<Int32> = [], operationIDs: Set<Int32> = [], resourceIDs: Set<Int64> = [], scopeIDs: Set<Int64> = []
+    ) async throws -> DictionarySnapshot {
+        var snapshot = cache.withLock { cache in
+            var known = DictionarySnapshot()
+            for id in serviceIDs { known.serviceNames[id] = cache.serviceNames[id] }
+            for id in operationIDs { known.operations[id] = cache.operations[id] }
+            for id in resourceIDs { known.resources[id] = cache.resources[id] }
+            for id in scopeIDs { known.scopes[id] = cache.scopes[id] }
+            return known
+        }
+        let missingServices = serviceIDs.filter { snapshot.serviceNames[$0] == nil }.sorted()
+        if !missingServices.isEmpty {
+            let rows = try await client.query("SELECT id, name FROM services WHERE id = ANY(\(missingServices)::int4[])", logger: logger)
+            for try await (id, name) in rows.decode((Int32, String).self) { snapshot.serviceNames[id] = name }
+        }
+        let missingOperations = operationIDs.filter { snapshot.operations[$0] == nil }.sorted()
+        if !missingOperations.isEmpty {
+            let rows = try await client.query(
+                "SELECT id, service_id, name, span_kind FROM operations WHERE id = ANY(\(missingOperations)::int4[])", logger: logger)
+            for try await (id, serviceID, name, kind) in rows.decode((Int32, Int32, String, Int16).self) {
+                snapshot.operations[id] = .init(serviceID: serviceID, name: name, kind: kind)
+            }
+        }
+        let missingResources = resourceIDs.filter { snapshot.resources[$0] == nil }.sorted()
+        if !missingResources.isEmpty {
+            let rows = try await client.query(
+                "SELECT id, attributes::text, dropped_attributes_count, schema_url FROM resources WHERE id = ANY(\(missingResources)::int8[])",
+                logger: logger)
+            for try await (id, attributes, dropped, schema) in rows.decode((Int64, String, Int32, String).self) {
+                snapshot.resources[id] = Resource(
+                    attributes: try StoredAttributes.decode(attributes), droppedAttributesCount: UInt32(max(dropped, 0)), schemaURL: schema)
+            }
+        }
+        let missingScopes = scopeIDs.filter { snapshot.scopes[$0] == nil }.sorted()
+        if !missingScopes.isEmpty {
+            let rows = try await client.query(
+                """
+                SELECT id, name, version, attributes::text, dropped_attributes_count, schema_url
+                FROM scopes WHERE id = ANY(\(missingScopes)::int8[])
+                """, logger: logger)
+            for try await (id, name, version, attributes, dropped, schema) in rows.decode((Int64, String, String, String, Int32, String).self) {
+                snapshot.scopes[id] = InstrumentationScope(
+                    name: name, version: version, attributes: try StoredAttributes.decode(attributes),
+                    droppedAttributesCount: UInt32(max(dropped, 0)), schemaURL: schema)
+            }
+        }
+        cache.withLock { cache in
+            cache.trimIfLarge()
+            cache.serviceNames.merge(snapshot.serviceNames) { _, new in new }
+            cache.operations.merge(snapshot.operations) { _, new in new }
+            cache.resources.merge(snapshot.resources) { _, new in new }
+            cache.scopes.merge(snapshot.scopes) { _, new in new }
+        }
+        return snapshot
+    }
+}

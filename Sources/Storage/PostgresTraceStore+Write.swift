@@ -1,0 +1,139 @@
+import Foundation
+import Logging
+import NIOCore
+import PostgresNIO
+import TraceModel
+
+extension PostgresTraceStore {
+    /// Stores a batch in one transaction (dictionaries, spans, trace parts, attribute keys) and
+    /// returns after it committed. Spans already stored (same trace id, span id and start) are
+    /// skipped, and only newly inserted spans count in the trace summaries.
+    public func write(_ spans: [Span]) async throws {
+        guard !spans.isEmpty else { return }
+        let batch = SpanBatch(spans)
+        try await ensurePartitions(days: batch.days)
+        do {
+            try await store(batch)
+        } catch let error as PSQLError where error.serverInfo?[.sqlState] == "23514" {
+            // "no partition of relation found for row": a partition we believed in was dropped
+            // (retention) by another process. Recreate and retry once.
+            logger.info("a day partition disappeared; recreating it", metadata: ["days": "\(batch.days.sorted())"])
+            forgetPartitions()
+            try await ensurePartitions(days: batch.days)
+            try await store(batch)
+        }
+    }
+
+    private func store(_ batch: SpanBatch) async throws {
+        let now = Int64(Date().timeIntervalSince1970)
+        let keys = cache.withLock { cache in
+            batch.attributeKeys.filter { entry in
+                guard let written = cache.attributeKeysWritten[.init(key: entry.key, source: entry.source)] else { return true }
+                return now - written > 600
+            }
+        }
+        let resolved = try await client.withTransaction(logger: logger) { connection in
+            let resolved = try await resolveDictionaries(
+                services: batch.services, operations: batch.operations, resources: batch.resources,
+                scopes: batch.scopes, connection: connection)
+            try await insertSpans(batch, resolved: resolved, connection: connection)
+            try await upsertAttributeKeys(keys, connection: connection)
+            return resolved
+        }
+        remember(resolved)
+        cache.withLock { cache in
+            for entry in keys { cache.attributeKeysWritten[.init(key: entry.key, source: entry.source)] = now }
+        }
+    }
+
+    private func insertSpans(_ batch: SpanBatch, resolved: ResolvedDictionaries, connection: PostgresConnection) async throws {
+        var serviceIDs: [Int32] = [], operationIDs: [Int32] = [], resourceIDs: [Int64] = [], scopeIDs: [Int64] = []
+        serviceIDs.reserveCapacity(batch.rows.count)
+        operationIDs.reserveCapacity(batch.rows.count)
+        resourceIDs.reserveCapacity(batch.rows.count)
+        scopeIDs.reserveCapacity(batch.rows.count)
+        for row in batch.rows {
+            guard let serviceID = resolved.serviceIDs[row.operation.service],
+                  let operationID = resolved.operationIDs[.init(serviceID: serviceID, name: row.operation.name, kind: row.operation.kind)],
+                  let resourceID = resolved.resourceIDs[row.resourceHash],
+                  let scopeID = resolved.scopeIDs[row.scopeHash]
+            else { throw PostgresTraceStoreError.dictionaryEntryMissing }
+            serviceIDs.append(serviceID)
+            operationIDs.append(operationID)
+            resourceIDs.append(resourceID)
+            scopeIDs.append(scopeID)
+        }
+        let c = batch.columns
+        try await connection.query(
+            """
+            WITH input AS (
+                SELECT * FROM unnest(
+                    \(c.traceIDs)::bytea[], \(c.spanIDs)::bytea[], \(c.parentSpanIDs)::bytea[], \(c.starts)::int8[],
+                    \(c.durations)::int8[], \(serviceIDs)::int4[], \(operationIDs)::int4[], \(resourceIDs)::int8[],
+                    \(scopeIDs)::int8[], \(c.kinds)::int2[], \(c.statusCodes)::int2[], \(c.statusMessages)::text[],
+                    \(c.traceStates)::text[], \(c.flags)::int8[], \(c.httpRoutes)::text[], \(c.httpStatusCodes)::int4[],
+                    \(c.dbSystems)::text[], \(c.peerServices)::text[], \(c.isErrors)::bool[], \(c.attributes)::text[],
+                    \(c.events)::text[], \(c.links)::text[], \(c.droppedAttributes)::int4[], \(c.droppedEvents)::int4[],
+                    \(c.droppedLinks)::int4[]
+                ) AS t(trace_id, span_id, parent_span_id, start_ns, duration_ns, service_id, operation_id, resource_id,
+                       scope_id, kind, status_code, status_message, trace_state, flags, http_route, http_status_code,
+                       db_system, peer_service, is_error, attributes, events, links, dropped_attributes_count,
+                       dropped_events_count, dropped_links_count)
+            ), inserted AS (
+                INSERT INTO spans (trace_id, span_id, parent_span_id, start_ns, duration_ns, service_id, operation_id,
+                    resource_id, scope_id, kind, status_code, status_message, trace_state, flags, http_route,
+                    http_status_code, db_system, peer_service, is_error, attributes, events, links,
+                    dropped_attributes_count, dropped_events_count, dropped_links_count)
+                SELECT trace_id, span_id, NULLIF(parent_span_id, ''::bytea), start_ns, duration_ns, service_id, operation_id,
+                    resource_id, scope_id, kind, status_code, NULLIF(status_message, ''), NULLIF(trace_state, ''), flags,
+                    NULLIF(http_route, ''), NULLIF(http_status_code, -1), NULLIF(db_system, ''), NULLIF(peer_service, ''),
+                    is_error, attributes::jsonb, NULLIF(events, '')::jsonb, NULLIF(links, '')::jsonb,
+                    NULLIF(dropped_attributes_count, 0), NULLIF(dropped_events_count, 0), NULLIF(dropped_links_count, 0)
+                FROM input
+                ON CONFLICT DO NOTHING
+                RETURNING trace_id, span_id, parent_span_id, start_ns, duration_ns, service_id, operation_id, is_error
+            ), per_service AS (
+                SELECT trace_id, service_id, count(*)::int AS span_count FROM inserted GROUP BY trace_id, service_id
+            ), per_trace AS (
+                SELECT trace_id, min(start_ns) AS start_ns, max(start_ns + greatest(duration_ns, 0)) AS end_ns,
+                    count(*)::int AS span_count, (count(*) FILTER (WHERE is_error))::int AS error_count,
+                    (array_agg(service_id ORDER BY start_ns, span_id) FILTER (WHERE parent_span_id IS NULL))[1] AS root_service_id,
+                    (array_agg(operation_id ORDER BY start_ns, span_id) FILTER (WHERE parent_span_id IS NULL))[1] AS root_operation_id
+                FROM inserted GROUP BY trace_id
+            )
+            INSERT INTO trace_parts (trace_id, start_ns, end_ns, span_count, error_count, root_service_id,
+                root_operation_id, service_ids, service_span_counts)
+            SELECT t.trace_id, t.start_ns, t.end_ns, t.span_count, t.error_count, t.root_service_id, t.root_operation_id,
+                (SELECT array_agg(p.service_id ORDER BY p.service_id) FROM per_service p WHERE p.trace_id = t.trace_id),
+                (SELECT array_agg(p.span_count ORDER BY p.service_id) FROM per_service p WHERE p.trace_id = t.trace_id)
+            FROM per_trace t
+            """, logger: logger)
+    }
+
+    private func upsertAttributeKeys(_ keys: [SpanBatch.AttributeKeyEntry], connection: PostgresConnection) async throws {
+        guard !keys.isEmpty else { return }
+        // Sorted and unique, so concurrent writers lock rows in the same order.
+        let names = keys.map(\.key), sources = keys.map(\.source), types = keys.map(\.valueType)
+        try await connection.query(
+            """
+            INSERT INTO attribute_keys (key, source, value_type, last_seen)
+            SELECT k, s, t, now() FROM unnest(\(names)::text[], \(sources)::int2[], \(types)::int2[]) AS u(k, s, t)
+            ON CONFLICT (key, source) DO UPDATE SET value_type = EXCLUDED.value_type, last_seen = EXCLUDED.last_seen
+            """, logger: logger)
+    }
+}
+
+/// Why the store could not complete an operation.
+public enum PostgresTraceStoreError: Error, CustomStringConvertible {
+    /// A dictionary row vanished between its creation and its use (should not happen).
+    case dictionaryEntryMissing
+    /// A stored row could not be decoded.
+    case corruptRow(String)
+
+    public var description: String {
+        switch self {
+        case .dictionaryEntryMissing: return "a dictionary entry for the batch could not be found; retry the write"
+        case .corruptRow(let detail): return "a stored span could not be read: \(detail)"
+        }
+    }
+}

@@ -1,0 +1,157 @@
+import Foundation
+import TraceModel
+
+/// The typed JSONB encoding of attribute lists, events and links (see docs/storage.md).
+///
+/// Every `AttributeValue` survives exactly: strings, bools and integers are plain JSON; doubles are
+/// JSON numbers with a `.` (PostgreSQL's numeric keeps `1.0` as `1.0`), or `{"$d":"1e+300"}` when
+/// the plain form would not survive (exponents, NaN, infinities, -0.0); bytes are `{"$b":base64}`;
+/// arrays are JSON arrays; key-value lists are `{"$kv":{...}}`; empty is `null`.
+/// Attribute lists become one JSON object; on reading, keys come back sorted (jsonb sorts them) and
+/// a repeated key keeps its last value.
+enum StoredAttributes {
+    /// Values in `attribute_keys.value_type`.
+    enum ValueType: Int16 {
+        case empty = 0, string, bool, int, double, bytes, array, keyValueList
+    }
+
+    static func valueType(_ value: AttributeValue) -> ValueType {
+        switch value {
+        case .empty: return .empty
+        case .string: return .string
+        case .bool: return .bool
+        case .int: return .int
+        case .double: return .double
+        case .bytes: return .bytes
+        case .array: return .array
+        case .keyValueList: return .keyValueList
+        }
+    }
+
+    // MARK: Attributes
+
+    static func json(_ attributes: [Attribute]) -> StoredJSON {
+        .object(attributes.map { (key: $0.key, value: json($0.value)) })
+    }
+
+    static func json(_ value: AttributeValue) -> StoredJSON {
+        switch value {
+        case .empty: return .null
+        case .string(let text): return .string(text)
+        case .bool(let flag): return .bool(flag)
+        case .int(let number): return .number(String(number))
+        case .double(let number):
+            let text = String(number)
+            let survivesAsNumber = number.isFinite && !(number == 0 && number.sign == .minus)
+                && text.contains(".") && !text.contains("e")
+            return survivesAsNumber ? .number(text) : .object([(key: "$d", value: .string(text))])
+        case .bytes(let bytes): return .object([(key: "$b", value: .string(Data(bytes).base64EncodedString()))])
+        case .array(let values): return .array(values.map(json))
+        case .keyValueList(let attributes): return .object([(key: "$kv", value: json(attributes))])
+        }
+    }
+
+    static func encode(_ attributes: [Attribute]) -> String { json(attributes).text }
+
+    static func decode(_ text: String) throws -> [Attribute] {
+        try attributes(StoredJSON.parse(text))
+    }
+
+    static func attributes(_ json: StoredJSON) throws -> [Attribute] {
+        guard case .object(let members) = json else { throw StoredJSONError(message: "attributes are not an object", position: 0) }
+        var latest: [String: AttributeValue] = [:]
+        for member in members { latest[member.key] = try value(member.value) }
+        return latest.map { Attribute($0.key, $0.value) }.sorted { $0.key < $1.key }
+    }
+
+    static func value(_ json: StoredJSON) throws -> AttributeValue {
+        switch json {
+        case .null: return .empty
+        case .bool(let flag): return .bool(flag)
+        case .string(let text): return .string(text)
+        case .number(let digits):
+            if !digits.contains(where: { $0 == "." || $0 == "e" || $0 == "E" }), let integer = Int64(digits) { return .int(integer) }
+            guard let number = Double(digits) else { throw StoredJSONError(message: "bad number \(digits)", position: 0) }
+            return .double(number)
+        case .array(let values): return .array(try values.map(value))
+        case .object(let members):
+            guard members.count == 1, let member = members.first else { throw StoredJSONError(message: "unknown tagged value", position: 0) }
+            switch (member.key, member.value) {
+            case ("$d", .string(let text)):
+                guard let number = Double(text) else { throw StoredJSONError(message: "bad double \(text)", position: 0) }
+                return .double(number)
+            case ("$b", .string(let base64)):
+                guard let data = Data(base64Encoded: base64) else { throw StoredJSONError(message: "bad base64", position: 0) }
+                return .bytes(Array(data))
+            case ("$kv", let list): return .keyValueList(try attributes(list))
+            default: throw StoredJSONError(message: "unknown tagged value \(member.key)", position: 0)
+            }
+        }
+    }
+
+    // MARK: Events and links
+
+    /// `[{"t":ns,"n":name,"a":{...},"d":dropped}]`; `nil` (SQL NULL) for no events.
+    static func encode(_ events: [SpanEvent]) -> String? {
+        guard !events.isEmpty else { return nil }
+        return StoredJSON.array(events.map { event in
+            var members: [(key: String, value: StoredJSON)] = [("t", .number(String(event.timeUnixNano))), ("n", .string(event.name))]
+            if !event.attributes.isEmpty { members.append(("a", json(event.attributes))) }
+            if event.droppedAttributesCount > 0 { members.append(("d", .number(String(event.droppedAttributesCount)))) }
+            return .object(members)
+        }).text
+    }
+
+    static func decodeEvents(_ text: String?) throws -> [SpanEvent] {
+        guard let text else { return [] }
+        guard case .array(let items) = try StoredJSON.parse(text) else { throw StoredJSONError(message: "events are not an array", position: 0) }
+        return try items.map { item in
+            SpanEvent(
+                timeUnixNano: try unsigned(item["t"]) ?? 0,
+                name: try string(item["n"]) ?? "",
+                attributes: try item["a"].map(attributes) ?? [],
+                droppedAttributesCount: UInt32(clamping: try unsigned(item["d"]) ?? 0))
+        }
+    }
+
+    /// `[{"t":traceHex,"s":spanHex,"ts":traceState,"a":{...},"d":dropped,"f":flags}]`; `nil` for no links.
+    static func encode(_ links: [SpanLink]) -> String? {
+        guard !links.isEmpty else { return nil }
+        return StoredJSON.array(links.map { link in
+            var members: [(key: String, value: StoredJSON)] = [("t", .string(link.traceID.hex)), ("s", .string(link.spanID.hex))]
+            if !link.traceState.isEmpty { members.append(("ts", .string(link.traceState))) }
+            if !link.attributes.isEmpty { members.append(("a", json(link.attributes))) }
+            if link.droppedAttributesCount > 0 { members.append(("d", .number(String(link.droppedAttributesCount)))) }
+            if link.flags != 0 { members.append(("f", .number(String(link.flags)))) }
+            return .object(members)
+        }).text
+    }
+
+    static func decodeLinks(_ text: String?) throws -> [SpanLink] {
+        guard let text else { return [] }
+        guard case .array(let items) = try StoredJSON.parse(text) else { throw StoredJSONError(message: "links are not an array", position: 0) }
+        return try items.map { item in
+            guard let traceHex = try string(item["t"]), let traceID = TraceID(hex: traceHex),
+                  let spanHex = try string(item["s"]), let spanID = SpanID(hex: spanHex)
+            else { throw StoredJSONError(message: "link without ids", position: 0) }
+            return SpanLink(
+                traceID: traceID, spanID: spanID,
+                traceState: try string(item["ts"]) ?? "",
+                attributes: try item["a"].map(attributes) ?? [],
+                droppedAttributesCount: UInt32(clamping: try unsigned(item["d"]) ?? 0),
+                flags: UInt32(clamping: try unsigned(item["f"]) ?? 0))
+        }
+    }
+
+    private static func unsigned(_ json: StoredJSON?) throws -> UInt64? {
+        guard let json else { return nil }
+        guard case .number(let digits) = json, let value = UInt64(digits) else { throw StoredJSONError(message: "expected an unsigned integer", position: 0) }
+        return value
+    }
+
+    private static func string(_ json: StoredJSON?) throws -> String? {
+        guard let json else { return nil }
+        guard case .string(let text) = json else { throw StoredJSONError(message: "expected a string", position: 0) }
+        return text
+    }
+}
