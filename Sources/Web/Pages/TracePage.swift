@@ -1,0 +1,143 @@
+import TraceModel
+
+/// View model of `/trace/{id}`: the trace header, the time ruler and the waterfall rows.
+///
+/// Rows are flat (pre-order); a row with children opens a `<details>` element and the rows after
+/// it carry how many to close, so collapsing works without JavaScript and rendering stays linear.
+struct TracePage: Sendable {
+    /// Nesting `<details>` deeper than this would exceed what browsers parse; deeper rows stay flat.
+    static let maxNesting = 200
+    /// Indentation classes `d0` ... `d40` exist in the stylesheet; deeper rows share the last one.
+    static let maxIndentClass = 40
+
+    /// A ruler tick, positioned in fifths of the trace duration.
+    struct Tick: Sendable {
+        var label: String
+    }
+
+    /// One waterfall row.
+    struct Row: Sendable {
+        var spanID: String
+        var anchor: String
+        var href: String
+        var name: String
+        var service: String
+        var colorClass: String
+        var kind: String
+        var depth: Int
+        var indentClass: String
+        /// Opens a collapsible group that holds this row's subtree.
+        var opensGroup: Bool
+        var childCount: Int
+        var descendantCount: Int
+        /// One element per group that ends after this row.
+        var closers: [Closer]
+        var barX: String
+        var barWidth: String
+        var duration: String
+        var offset: String
+        var isError: Bool
+        var isOrphan: Bool
+        var isDuplicate: Bool
+        var parentSpanID: String
+        var isSelected: Bool
+        var detail: SpanDetail?
+    }
+
+    /// Marker for one `</details>`.
+    struct Closer: Sendable {}
+
+    var title: String
+    var navSearch = true
+    var traceID: String
+    var hasRoot: Bool
+    var rootService: String
+    var rootColorClass: String
+    var rootOperation: String
+    var start: String
+    var startRelative: String
+    var duration: String
+    var depth: Int
+    var spanCount: Int
+    var errorCount: Int
+    var hasErrors: Bool
+    var orphanCount: Int
+    var hasOrphans: Bool
+    var services: [ServiceChip]
+    var ticks: [Tick]
+    var rows: [Row]
+    var selectedMissing: Bool
+    var selectedSpanID: String
+
+    init(tree: TraceTree, traceID: TraceID, selected: SpanID?, now: UInt64) {
+        let root = tree.root
+        self.traceID = traceID.hex
+        hasRoot = root != nil
+        rootService = root?.span.serviceName ?? ""
+        rootColorClass = ServiceColor.cssClass(for: rootService)
+        rootOperation = root?.span.name ?? ""
+        title = root.map { "\($0.span.serviceName): \($0.span.name)" } ?? "Trace \(traceID.hex.prefix(8))"
+        start = TimeText.full(tree.startUnixNano)
+        startRelative = TimeText.relative(tree.startUnixNano, now: now)
+        duration = DurationText.format(tree.durationNanos)
+        depth = tree.maxDepth + 1
+        spanCount = tree.spanCount
+        errorCount = tree.errorCount
+        hasErrors = tree.errorCount > 0
+        orphanCount = tree.orphanCount
+        hasOrphans = orphanCount > 0
+        services = tree.services.map { ServiceChip(name: $0.service, count: $0.spanCount, errorCount: $0.errorCount) }
+        let total = Double(max(tree.durationNanos, 1))
+        ticks = (0...4).map { Tick(label: DurationText.format(UInt64(Double(tree.durationNanos) * Double($0) / 5))) }
+        selectedSpanID = selected?.hex ?? ""
+
+        var closeCounts = [Int](repeating: 0, count: tree.nodes.count)
+        var selectedIndex: Int?
+        if let selected { selectedIndex = tree.index(of: selected) }
+        selectedMissing = selected != nil && selectedIndex == nil
+        rows = []
+        rows.reserveCapacity(tree.nodes.count)
+        let traceHex = traceID.hex
+        for (index, node) in tree.nodes.enumerated() {
+            let span = node.span
+            let opens = node.descendantCount > 0 && node.depth < Self.maxNesting
+            if opens { closeCounts[index + node.descendantCount] += 1 }
+            let left = Double(node.offsetNanos) / total * 100
+            let width = max(Double(node.durationNanos) / total * 100, 0.15)
+            let spanHex = span.spanID.hex
+            let isSelected = index == selectedIndex
+            rows.append(Row(
+                spanID: spanHex,
+                anchor: "span-" + spanHex,
+                href: isSelected ? "/trace/\(traceHex)#span-\(spanHex)" : "/trace/\(traceHex)?span=\(spanHex)#span-\(spanHex)",
+                name: span.name,
+                service: span.serviceName,
+                colorClass: ServiceColor.cssClass(for: span.serviceName),
+                kind: span.kind.name,
+                depth: node.depth,
+                indentClass: "d\(min(node.depth, Self.maxIndentClass))",
+                opensGroup: opens,
+                childCount: node.childIndices.count,
+                descendantCount: node.descendantCount,
+                closers: [],
+                barX: Self.percent(min(left, 99.85)),
+                barWidth: Self.percent(min(width, 100 - min(left, 99.85))),
+                duration: DurationText.format(node.durationNanos),
+                offset: DurationText.format(node.offsetNanos),
+                isError: span.isError,
+                isOrphan: node.isOrphan,
+                isDuplicate: node.isDuplicate,
+                parentSpanID: span.parentSpanID?.hex ?? "",
+                isSelected: isSelected,
+                detail: isSelected ? SpanDetail(node: node, tree: tree) : nil
+            ))
+        }
+        for index in rows.indices where closeCounts[index] > 0 {
+            rows[index].closers = Array(repeating: Closer(), count: closeCounts[index])
+        }
+    }
+
+    private static func percent(_ value: Double) -> String {
+        String((value * 1000).rounded() / 1000) + "%"
+    }
+}
