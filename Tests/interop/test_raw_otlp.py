@@ -113,3 +113,34 @@ def test_a_string_with_a_nul_character_survives(skein, http):
 
     assert answer.status_code == 200, answer.text[:500]
     assert_round_trip(skein, http, canon.spans_from_pb_request(request), trace_id.hex())
+
+
+def test_a_span_from_over_a_year_ago_is_stored_and_read_back(skein, http):
+    request, trace_id = raw_otlp.every_value_request(f"interop-{skein.run_id}-history")
+    shift = 400 * 86_400 * 1_000_000_000
+    for resource_spans in request.resource_spans:
+        for span in resource_spans.scope_spans[0].spans:
+            span.start_time_unix_nano -= shift
+            span.end_time_unix_nano -= shift
+            for event in span.events:
+                event.time_unix_nano -= shift
+    answer = raw_otlp.post(http, skein.otlp_traces_url, request.SerializeToString(), raw_otlp.PROTOBUF)
+
+    assert answer.status_code == 200, answer.text[:500]
+    assert not raw_otlp.parse_export_response(answer).HasField("partial_success")
+    assert_round_trip(skein, http, canon.spans_from_pb_request(request), trace_id.hex())
+
+
+def test_a_span_dated_1970_is_rejected_with_a_reason_and_the_rest_is_kept(skein, http):
+    request, trace_id = raw_otlp.every_value_request(f"interop-{skein.run_id}-epoch")
+    bad = request.resource_spans[1].scope_spans[0].spans[0]
+    bad.start_time_unix_nano, bad.end_time_unix_nano = 1, 2
+    answer = raw_otlp.post(http, skein.otlp_traces_url, request.SerializeToString(), raw_otlp.PROTOBUF)
+
+    assert answer.status_code == 200, answer.text[:500]
+    response = raw_otlp.parse_export_response(answer)
+    assert response.partial_success.rejected_spans == 1
+    assert response.partial_success.error_message
+    kept = canon.spans_from_pb_request(request)
+    del kept[bad.span_id.hex()]
+    assert_round_trip(skein, http, kept, trace_id.hex())
