@@ -1,0 +1,177 @@
+import Foundation
+import Hummingbird
+import Logging
+import Storage
+import TraceModel
+
+/// Jaeger's HTTP query API (`/api/services`, `/api/traces`, `/api/dependencies`, ...) with its
+/// exact JSON shapes, so the Jaeger UI, Grafana's Jaeger data source and scripts work unchanged;
+/// plus `/api/v3/traces/{traceId}` returning OTLP JSON.
+public struct JaegerAPIController<Context: RequestContext>: Sendable {
+    let reader: any TraceReader
+    let logger: Logger
+    let maxTraceLimit: Int
+    let now: @Sendable () -> UInt64
+
+    /// - Parameters:
+    ///   - maxTraceLimit: the most traces one search may return, whatever `limit` asks for.
+    ///   - now: the clock, Unix nanoseconds (injected for tests).
+    public init(
+        reader: any TraceReader, logger: Logger, maxTraceLimit: Int = 1_500,
+        now: @escaping @Sendable () -> UInt64 = { UInt64(Date().timeIntervalSince1970 * 1_000_000_000) }
+    ) {
+        self.reader = reader
+        self.logger = logger
+        self.maxTraceLimit = maxTraceLimit
+        self.now = now
+    }
+
+    public func addRoutes(to router: Router<Context>) {
+        router.get("/api/services") { _, _ in await self.services() }
+        router.get("/api/services/{service}/operations") { _, context in
+            await self.serviceOperations(service: context.parameters.get("service") ?? "")
+        }
+        router.get("/api/operations") { request, _ in await self.operations(QueryParameters(query: request.uri.query)) }
+        router.get("/api/traces") { request, _ in await self.findTraces(QueryParameters(query: request.uri.query)) }
+        router.get("/api/traces/{traceId}") { _, context in
+            await self.trace(idText: context.parameters.get("traceId") ?? "")
+        }
+        router.get("/api/dependencies") { request, _ in
+            await self.dependencies(QueryParameters(query: request.uri.query))
+        }
+        addV3Routes(to: router)
+    }
+
+    func services() async -> Response {
+        await answer {
+            let services = try await reader.services()
+            return JaegerJSON.data(services, total: services.count)
+        }
+    }
+
+    func serviceOperations(service: String) async -> Response {
+        await answer {
+            let operations = try await reader.operations(service: service, kind: nil)
+            var seen = Set<String>()
+            let names = operations.map(\.name).filter { seen.insert($0).inserted }
+            return JaegerJSON.data(names, total: names.count)
+        }
+    }
+
+    func operations(_ parameters: QueryParameters) async -> Response {
+        guard let service = parameters["service"] else {
+            return JaegerJSON.error(.badRequest("parameter 'service' is required"))
+        }
+        var kind: SpanKind?
+        if let kindText = parameters["spanKind"] {
+            guard let parsed = SpanKind(name: kindText), parsed != .unspecified else {
+                return JaegerJSON.error(.badRequest(
+                    "unsupported span kind '\(kindText)': use server, client, producer, consumer or internal"))
+            }
+            kind = parsed
+        }
+        return await answer {
+            let operations = try await reader.operations(service: service, kind: kind).map(JaegerOperation.init)
+            return JaegerJSON.data(operations, total: operations.count)
+        }
+    }
+
+    func findTraces(_ parameters: QueryParameters) async -> Response {
+        let search: JaegerSearchRequest
+        do {
+            search = try JaegerSearchRequest(parameters: parameters, nowUnixNano: now(), maxLimit: maxTraceLimit)
+        } catch {
+            return JaegerJSON.error(error)
+        }
+        return await answer {
+            var traces: [JaegerTrace] = []
+            if !search.traceIDs.isEmpty {
+                for id in search.traceIDs {
+                    let spans = try await reader.trace(id: id)
+                    if !spans.isEmpty { traces.append(JaegerTrace(traceID: id, spans: spans)) }
+                }
+            } else {
+                for summary in try await reader.findTraces(search.query) {
+                    let spans = try await reader.trace(id: summary.traceID)
+                    if !spans.isEmpty { traces.append(JaegerTrace(traceID: summary.traceID, spans: spans)) }
+                }
+            }
+            return JaegerJSON.data(traces, total: traces.count)
+        }
+    }
+
+    func trace(idText: String) async -> Response {
+        guard let id = TraceID(hex: idText), id.isValid else {
+            return JaegerJSON.error(.badRequest("malformed trace id '\(idText)': expected up to 32 hex digits"))
+        }
+        return await answer {
+            let spans = try await reader.trace(id: id)
+            guard !spans.isEmpty else { return JaegerJSON.error(JaegerError(code: 404, msg: "trace not found")) }
+            return JaegerJSON.data([JaegerTrace(traceID: id, spans: spans)], total: 1)
+        }
+    }
+
+    func dependencies(_ parameters: QueryParameters) async -> Response {
+        let nowMillis = now() / 1_000_000
+        var endMillis = nowMillis
+        if let text = parameters["endTs"] {
+            guard let value = UInt64(text) else {
+                return JaegerJSON.error(.badRequest("malformed 'endTs' parameter: expected milliseconds since the Unix epoch, got '\(text)'"))
+            }
+            endMillis = value
+        }
+        var lookbackMillis: UInt64 = 86_400_000
+        if let text = parameters["lookback"] {
+            guard let value = UInt64(text) else {
+                return JaegerJSON.error(.badRequest("malformed 'lookback' parameter: expected milliseconds, got '\(text)'"))
+            }
+            lookbackMillis = value
+        }
+        let endNanos = Self.nanos(fromMillis: endMillis)
+        let startNanos = Self.nanos(fromMillis: endMillis > lookbackMillis ? endMillis - lookbackMillis : 0)
+        return await answer {
+            let links = try await reader.dependencies(startUnixNano: startNanos, endUnixNano: endNanos)
+                .map(JaegerDependencyLink.init)
+            return JaegerJSON.data(links, total: links.count)
+        }
+    }
+
+    private static func nanos(fromMillis millis: UInt64) -> UInt64 {
+        let (nanos, overflow) = millis.multipliedReportingOverflow(by: 1_000_000)
+        return overflow ? UInt64.max : nanos
+    }
+
+    /// Runs a storage read; a failure is logged and answered 500 without its details.
+    func answer(_ body: () async throws -> Response) async -> Response {
+        do {
+            return try await body()
+        } catch {
+            logger.error("Jaeger API query failed", metadata: ["error": "\(String(reflecting: error))"])
+            return JaegerJSON.error(JaegerError(code: 500, msg: "the trace store could not answer; see the server log"))
+        }
+    }
+}
+
+/// An operation as `/api/operations` lists it.
+struct JaegerOperation: Encodable, Sendable {
+    var name: String
+    var spanKind: String
+
+    init(_ operation: Storage.Operation) {
+        name = operation.name
+        spanKind = operation.kind == .unspecified ? "" : operation.kind.name
+    }
+}
+
+/// A service→service edge as `/api/dependencies` lists it.
+struct JaegerDependencyLink: Encodable, Sendable {
+    var parent: String
+    var child: String
+    var callCount: Int
+
+    init(_ link: DependencyLink) {
+        parent = link.parent
+        child = link.child
+        callCount = link.callCount
+    }
+}

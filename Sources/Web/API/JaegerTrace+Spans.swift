@@ -1,0 +1,99 @@
+import TraceModel
+
+extension JaegerTrace {
+    /// Converts one trace's spans to Jaeger's model, the way Jaeger's OTLP translator places
+    /// OpenTelemetry-only data (kind, status, scope, trace state, dropped counts) in tags.
+    init(traceID: TraceID, spans: [Span]) {
+        var processIDs: [Resource: String] = [:]
+        var processes: [String: JaegerProcess] = [:]
+        var jaegerSpans: [JaegerSpan] = []
+        jaegerSpans.reserveCapacity(spans.count)
+        for span in spans {
+            let processID: String
+            if let known = processIDs[span.resource] {
+                processID = known
+            } else {
+                processID = "p\(processIDs.count + 1)"
+                processIDs[span.resource] = processID
+                processes[processID] = JaegerProcess(span.resource)
+            }
+            jaegerSpans.append(JaegerSpan(span, processID: processID))
+        }
+        self.init(traceID: traceID.hex, spans: jaegerSpans, processes: processes, warnings: nil)
+    }
+}
+
+extension JaegerProcess {
+    init(_ resource: Resource) {
+        self.init(
+            serviceName: resource.serviceName,
+            tags: resource.attributes.filter { $0.key != "service.name" }.map(JaegerKeyValue.init))
+    }
+}
+
+extension JaegerSpan {
+    init(_ span: Span, processID: String) {
+        var references: [JaegerReference] = []
+        if let parent = span.parentSpanID {
+            references.append(JaegerReference(refType: "CHILD_OF", traceID: span.traceID.hex, spanID: parent.hex))
+        }
+        for link in span.links {
+            references.append(JaegerReference(refType: "FOLLOWS_FROM", traceID: link.traceID.hex, spanID: link.spanID.hex))
+        }
+        self.init(
+            traceID: span.traceID.hex,
+            spanID: span.spanID.hex,
+            flags: span.flags & 0xFF,
+            operationName: span.name,
+            references: references,
+            startTime: span.startTimeUnixNano / 1_000,
+            duration: span.durationNanos / 1_000,
+            tags: Self.tags(of: span),
+            logs: span.events.map(JaegerLog.init),
+            processID: processID,
+            warnings: span.endTimeUnixNano < span.startTimeUnixNano
+                ? ["span ends before it starts; duration shown as 0"] : nil)
+    }
+
+    private static func tags(of span: Span) -> [JaegerKeyValue] {
+        var tags = span.attributes.map(JaegerKeyValue.init)
+        if !span.scope.name.isEmpty { tags.append(JaegerKeyValue("otel.scope.name", .string(span.scope.name))) }
+        if !span.scope.version.isEmpty { tags.append(JaegerKeyValue("otel.scope.version", .string(span.scope.version))) }
+        if span.kind != .unspecified { tags.append(JaegerKeyValue("span.kind", .string(span.kind.name))) }
+        switch span.status.code {
+        case .unset: break
+        case .ok: tags.append(JaegerKeyValue("otel.status_code", .string("OK")))
+        case .error:
+            tags.append(JaegerKeyValue("otel.status_code", .string("ERROR")))
+            if !span.attributes.contains(where: { $0.key == "error" }) {
+                tags.append(JaegerKeyValue("error", .bool(true)))
+            }
+        }
+        if !span.status.message.isEmpty {
+            tags.append(JaegerKeyValue("otel.status_description", .string(span.status.message)))
+        }
+        if !span.traceState.isEmpty { tags.append(JaegerKeyValue("w3c.tracestate", .string(span.traceState))) }
+        if span.droppedAttributesCount > 0 {
+            tags.append(JaegerKeyValue("otel.dropped_attributes_count", .int64(Int64(span.droppedAttributesCount))))
+        }
+        if span.droppedEventsCount > 0 {
+            tags.append(JaegerKeyValue("otel.dropped_events_count", .int64(Int64(span.droppedEventsCount))))
+        }
+        if span.droppedLinksCount > 0 {
+            tags.append(JaegerKeyValue("otel.dropped_links_count", .int64(Int64(span.droppedLinksCount))))
+        }
+        return tags
+    }
+}
+
+extension JaegerLog {
+    init(_ event: SpanEvent) {
+        var fields: [JaegerKeyValue] = []
+        if !event.name.isEmpty { fields.append(JaegerKeyValue("event", .string(event.name))) }
+        fields += event.attributes.map(JaegerKeyValue.init)
+        if event.droppedAttributesCount > 0 {
+            fields.append(JaegerKeyValue("otel.dropped_attributes_count", .int64(Int64(event.droppedAttributesCount))))
+        }
+        self.init(timestamp: event.timeUnixNano / 1_000, fields: fields)
+    }
+}
