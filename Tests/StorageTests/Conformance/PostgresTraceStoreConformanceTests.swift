@@ -1,0 +1,34 @@
+import Storage
+import TraceModel
+import XCTest
+
+/// The storage contract checks against PostgreSQL (a fresh, migrated database per test).
+final class PostgresTraceStoreConformanceTests: XCTestCase {
+    private func run(_ check: (any TraceWriter & TraceReader) async throws -> Void) async throws {
+        try await TestDatabase.with(migrated: true) { database in
+            try await check(PostgresTraceStore(client: database.client, logger: database.logger))
+        }
+    }
+
+    func testEveryFieldAndValueTypeRoundTrips() async throws { try await run(TraceStoreConformance.everyFieldAndValueTypeRoundTrips) }
+
+    func testServicesAndOperationsAreListedWithTheirKinds() async throws { try await run(TraceStoreConformance.servicesAndOperationsAreListedWithTheirKinds) }
+
+    func testTraceByIDComesBackOrderedByStart() async throws { try await run(TraceStoreConformance.traceByIDComesBackOrderedByStart) }
+
+    func testATenThousandSpanTraceIsStoredWhole() async throws { try await run(TraceStoreConformance.aTenThousandSpanTraceIsStoredWhole) }
+
+    func testWritingTheSameSpansAgainDoesNotDuplicateThem() async throws { try await run(TraceStoreConformance.writingTheSameSpansAgainDoesNotDuplicateThem) }
+
+    func testSearchFindsTracesByEveryCondition() async throws { try await run(TraceStoreConformance.searchFindsTracesByEveryCondition) }
+
+    func testATraceWithoutItsRootHasNoRootInItsSummary() async throws { try await run(TraceStoreConformance.aTraceWithoutItsRootHasNoRootInItsSummary) }
+
+    func testDependenciesCountCallsBetweenDifferentServices() async throws { try await run(TraceStoreConformance.dependenciesCountCallsBetweenDifferentServices) }
+
+    func testServiceActivityCountsSpansAndErrorsBusiestFirst() async throws { try await run(TraceStoreConformance.serviceActivityCountsSpansAndErrorsBusiestFirst) }
+
+    func testSpansFromYearsAgoAndFromTomorrowAreStoredAndReadBack() async throws { try await run(TraceStoreConformance.spansFromYearsAgoAndFromTomorrowAreStoredAndReadBack) }
+
+    func testSqlLookingValuesAreJustData() async throws { try await run(TraceStoreConformance.sqlLookingValuesAreJustData) }
+}
