@@ -1,0 +1,45 @@
+import Foundation
+import TraceModel
+
+/// Reads an annotation value back into an event name and attributes. OpenTelemetry's Zipkin
+/// exporters write an event as the JSON text `{"<name>": {<attributes>}}`; anything else is a
+/// plain Zipkin annotation whose value is the event name.
+enum ZipkinAnnotationValue {
+    static func event(_ annotation: ZipkinJSON.Annotation) -> SpanEvent {
+        let time = annotation.timestamp.multipliedReportingOverflow(by: 1000)
+        let timeUnixNano = time.overflow ? UInt64.max : time.partialValue
+        let value = annotation.value
+        if value.hasPrefix("{"), value.hasSuffix("}"), !JSONNesting.exceeds(Array(value.utf8), limit: 8),
+           let object = try? JSONDecoder().decode([String: [String: EventValue]].self, from: Data(value.utf8)),
+           object.count == 1, let (name, attributes) = object.first {
+            return SpanEvent(
+                timeUnixNano: timeUnixNano,
+                name: name,
+                attributes: attributes.sorted { $0.key < $1.key }.map { Attribute($0.key, $0.value.value) }
+            )
+        }
+        return SpanEvent(timeUnixNano: timeUnixNano, name: value)
+    }
+
+    /// An event attribute as the exporter wrote it (JSON scalar or array of scalars).
+    struct EventValue: Decodable {
+        var value: AttributeValue
+
+        init(from decoder: any Decoder) throws {
+            let container = try decoder.singleValueContainer()
+            if container.decodeNil() {
+                value = .empty
+            } else if let bool = try? container.decode(Bool.self) {
+                value = .bool(bool)
+            } else if let int = try? container.decode(Int64.self) {
+                value = .int(int)
+            } else if let double = try? container.decode(Double.self) {
+                value = .double(double)
+            } else if let string = try? container.decode(String.self) {
+                value = .string(string)
+            } else {
+                value = .array(try container.decode([EventValue].self).map(\.value))
+            }
+        }
+    }
+}
