@@ -23,9 +23,13 @@ extension KeyedDecodingContainer {
     /// 64-bit integers as strings); absent or null reads as 0.
     func integer<Value: FixedWidthInteger & Decodable>(_ key: Key, as type: Value.Type = Value.self) throws -> Value {
         guard try isPresent(key) else { return 0 }
-        if let value = try? decode(Value.self, forKey: key) { return value }
+        // Failed attempts cost an error value each, so try the usual form first: proto3 JSON
+        // writes 64-bit integers as strings and narrower ones as numbers.
+        if Value.bitWidth < 64, let value = try? decode(Value.self, forKey: key) { return value }
         if let text = try? decode(String.self, forKey: key) {
             if let value = Value(text, radix: 10), text.first != "+" { return value }
+        } else if let value = try? decode(Value.self, forKey: key) {
+            return value
         } else if let double = try? decode(Double.self, forKey: key), let value = Value(exactly: double) {
             return value
         }
@@ -53,10 +57,12 @@ extension KeyedDecodingContainer {
     /// unspecified value), as protobuf JSON does when unknown values are ignored.
     func enumeration(_ key: Key, names: [String]) throws -> Int {
         guard try isPresent(key) else { return 0 }
+        if let number = try? decode(Int32.self, forKey: key) { return Int(number) }
         if let name = try? decode(String.self, forKey: key) {
             return names.firstIndex(of: name) ?? 0
         }
-        return try integer(key, as: Int.self)
+        throw DecodingError.dataCorruptedError(
+            forKey: key, in: self, debugDescription: "expected an enum value as a JSON number or a name")
     }
 
     /// Base64 bytes (standard or URL-safe alphabet, padding optional).
