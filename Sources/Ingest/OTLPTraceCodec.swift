@@ -5,12 +5,12 @@ import TraceModel
 /// OTLP trace payloads in both encodings (protobuf and OTLP/JSON), to and from domain spans,
 /// plus the export response and `google.rpc.Status` bodies the OTLP receivers answer with.
 public enum OTLPTraceCodec {
-    /// Deepest protobuf message nesting accepted. A span attribute sits 7 messages deep and
-    /// each nested kvlist adds 3, so this allows about 40 levels of nested values.
+    /// Deepest protobuf message nesting accepted. An event or link attribute value sits 7
+    /// messages deep and each nested kvlist adds 3, so this allows 40 levels of nested values.
     static let messageDepthLimit = 128
-    /// Deepest JSON object/array nesting accepted. A span attribute's value sits 10 levels deep
-    /// and each nested kvlist adds 4, so this allows about 35 levels of nested values.
-    static let jsonNestingLimit = 150
+    /// Deepest JSON object/array nesting accepted. An event or link attribute value sits 12
+    /// levels deep and each nested kvlist adds 4: at least as much as protobuf allows.
+    static let jsonNestingLimit = 180
 
     /// Decodes a binary `ExportTraceServiceRequest`. Spans with malformed ids are rejected one
     /// by one; a body that is not a valid message throws `IngestDecodingError`.

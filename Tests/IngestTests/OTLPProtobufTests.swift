@@ -151,8 +151,13 @@ import TraceModel
 
     @Test func valuesNestedWithinTheDepthLimitDecodeAndDeeperOnesAreRefusedCleanly() throws {
         var span = SpanFixtures.richSpan()
-        span.attributes = [Attribute("nested", SpanFixtures.nestedValue(depth: 35))]
+        span.events[0].attributes = [Attribute("nested", SpanFixtures.nestedValue(depth: 40))]
         #expect(try OTLPTraceCodec.decodeProtobuf(try OTLPTraceCodec.encodeProtobuf([span])).spans == [span])
+
+        span.events[0].attributes = [Attribute("nested", SpanFixtures.nestedValue(depth: 41))]
+        #expect(throws: IngestDecodingError.self) {
+            try OTLPTraceCodec.decodeProtobuf(try OTLPTraceCodec.encodeProtobuf([span]))
+        }
 
         span.attributes = [Attribute("nested", SpanFixtures.nestedValue(depth: 500))]
         let tooDeep = try OTLPTraceCodec.encodeProtobuf([span])
