@@ -29,8 +29,8 @@ enum ZipkinJSON {
             parentId = try container.string(.parentId)
             name = try container.string(.name)
             kind = try container.string(.kind)
-            timestamp = try container.isPresent(.timestamp) ? try container.integer(.timestamp) : nil
-            duration = try container.isPresent(.duration) ? try container.integer(.duration) : nil
+            timestamp = try container.microseconds(.timestamp)
+            duration = try container.microseconds(.duration)
             localEndpoint = try container.decodeIfPresent(Endpoint.self, forKey: .localEndpoint)
             remoteEndpoint = try container.decodeIfPresent(Endpoint.self, forKey: .remoteEndpoint)
             annotations = try container.list(.annotations)
@@ -69,7 +69,7 @@ enum ZipkinJSON {
 
         init(from decoder: any Decoder) throws {
             let container = try decoder.container(keyedBy: CodingKeys.self)
-            timestamp = try container.integer(.timestamp)
+            timestamp = try container.microseconds(.timestamp) ?? 0
             value = try container.string(.value)
         }
     }
@@ -94,5 +94,20 @@ enum ZipkinJSON {
                 throw DecodingError.dataCorruptedError(in: container, debugDescription: "a tag value must be a string")
             }
         }
+    }
+}
+
+extension KeyedDecodingContainer {
+    /// Microseconds as an integer, a decimal string, or (as some JavaScript tracers send)
+    /// a fractional number, rounded; absent or null is nil.
+    fileprivate func microseconds(_ key: Key) throws -> UInt64? {
+        guard try isPresent(key) else { return nil }
+        if let value = try? integer(key, as: UInt64.self) { return value }
+        let value = try decode(Double.self, forKey: key).rounded()
+        guard let micros = UInt64(exactly: value) else {
+            throw DecodingError.dataCorruptedError(
+                forKey: key, in: self, debugDescription: "expected microseconds since the epoch")
+        }
+        return micros
     }
 }
