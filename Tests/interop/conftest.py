@@ -183,6 +183,7 @@ def skein(artifacts: Path) -> SkeinServer:
 
     if not ready:
         _stop(process)
+        _stop_leftover_postgres(data_dir)
         log_file.close()
         shutil.rmtree(data_dir, ignore_errors=True)
         pytest.exit(
@@ -195,12 +196,34 @@ def skein(artifacts: Path) -> SkeinServer:
     yield server
 
     exit_code = _stop(process)
+    leftover = _stop_leftover_postgres(data_dir)
     log_file.close()
     shutil.rmtree(data_dir, ignore_errors=True)
     assert exit_code == 0, (
         f"skein serve exited with {exit_code} after SIGTERM (expected 0 within {STOP_TIMEOUT_S}s).\n"
         f"--- last lines of {log_path} ---\n{log_tail(log_path)}"
     )
+    assert leftover is None, f"the embedded PostgreSQL (pid {leftover}) was still running after skein exited"
+
+
+def _stop_leftover_postgres(data_dir: Path) -> int | None:
+    """Stops an embedded PostgreSQL that outlived skein (by the pid in its own pid file);
+    returns that pid, or None when there was none."""
+    pid_file = data_dir / "postgres" / "postmaster.pid"
+    try:
+        pid = int(pid_file.read_text().splitlines()[0])
+        os.kill(pid, 0)
+    except (OSError, ValueError, IndexError):
+        return None
+    os.kill(pid, signal.SIGINT)  # PostgreSQL's "fast" shutdown
+    deadline = time.monotonic() + 15
+    while time.monotonic() < deadline:
+        try:
+            os.kill(pid, 0)
+        except OSError:
+            break
+        time.sleep(0.2)
+    return pid
 
 
 def _stop(process: subprocess.Popen) -> int | None:
