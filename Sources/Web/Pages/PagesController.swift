@@ -64,7 +64,14 @@ public struct PagesController<Context: RequestContext>: Sendable {
     func search(_ request: Request) async -> HTMLPage {
         let now = self.now()
         let parameters = request.uri.queryParameters.map { (String($0.key), String($0.value)) }
-        let form = SearchForm(parameters: parameters, nowUnixNano: now)
+        var form = SearchForm(parameters: parameters, nowUnixNano: now)
+        if let jump = request.uri.queryParameters.get("trace")?.trimmingWhitespace(), !jump.isEmpty {
+            if jump.count == 16 || jump.count == 32, let traceID = TraceID(hex: jump), traceID.isValid {
+                return .redirect(to: "/trace/" + traceID.hex)
+            }
+            form.problems.append("“\(jump)” is not a trace id: a trace id is 32 hexadecimal digits.")
+            form.query = nil
+        }
         do {
             let services = try await reader.services()
             var operations: [String] = []

@@ -42,7 +42,7 @@ struct SearchForm: Sendable {
         minDuration = values["minDuration"]?.trimmingWhitespace() ?? ""
         maxDuration = values["maxDuration"]?.trimmingWhitespace() ?? ""
         errorsOnly = ["on", "true", "1"].contains(values["errors"] ?? "")
-        lookback = values["lookback"] ?? "1h"
+        lookback = values["lookback"] ?? ((values["start"] ?? "").isEmpty && (values["end"] ?? "").isEmpty ? "1h" : "custom")
         start = values["start"]?.trimmingWhitespace() ?? ""
         end = values["end"]?.trimmingWhitespace() ?? ""
         limit = values["limit"]?.trimmingWhitespace() ?? ""
@@ -124,8 +124,7 @@ struct SearchForm: Sendable {
     }
 
     private mutating func readWindow(now: UInt64) -> (start: UInt64, end: UInt64)? {
-        if lookback == "custom" || !start.isEmpty || !end.isEmpty {
-            lookback = "custom"
+        if lookback == "custom" {
             var endValue = now
             if !end.isEmpty {
                 guard let parsed = TimeText.parseInput(end) else {

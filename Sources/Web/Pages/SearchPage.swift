@@ -33,7 +33,8 @@ struct SearchPage: Sendable {
     var navSearch = true
     var form: SearchForm
     var serviceOptions: [Option]
-    var operations: [String]
+    var operationOptions: [Option]
+    var hasOperations: Bool
     var lookbackOptions: [Option]
     var isCustomRange: Bool
     var problems: [String]
@@ -41,6 +42,9 @@ struct SearchPage: Sendable {
     var searched: Bool
     var rows: [Row]
     var resultCount: Int
+    var hasResults: Bool
+    var resultsLabel: String
+    var isLogScale: Bool
     var scatterSVG: String
     var linearHref: String
     var logHref: String
@@ -54,7 +58,13 @@ struct SearchPage: Sendable {
             serviceOptions.append(Option(value: form.service, label: form.service + " (no spans yet)", selected: true))
         }
         self.serviceOptions = serviceOptions
-        self.operations = operations
+        var operationOptions = [Option(value: "", label: "All operations", selected: form.operation.isEmpty)]
+        operationOptions += operations.map { Option(value: $0, label: $0, selected: $0 == form.operation) }
+        if !form.operation.isEmpty, !operations.contains(form.operation) {
+            operationOptions.append(Option(value: form.operation, label: form.operation, selected: true))
+        }
+        self.operationOptions = operationOptions
+        self.hasOperations = !operations.isEmpty
         self.lookbackOptions = SearchForm.lookbacks.map { Option(value: $0.value, label: $0.label, selected: $0.value == form.lookback) }
         self.isCustomRange = form.lookback == "custom"
         self.problems = form.problems
@@ -83,6 +93,9 @@ struct SearchPage: Sendable {
             )
         }
         self.resultCount = results.count
+        self.hasResults = !results.isEmpty
+        self.resultsLabel = results.count == 1 ? "1 trace" : "\(results.count) traces"
+        self.isLogScale = form.logScale
         self.scatterSVG = ScatterChart(logScale: form.logScale).render(results)
         let base = queryString.split(separator: "&").filter { !$0.hasPrefix("scale=") }.joined(separator: "&")
         self.linearHref = "/search?" + (base.isEmpty ? "" : base + "&") + "scale=linear"

@@ -20,6 +20,7 @@ struct SpanDetail: Sendable {
         var attributes: [AttributeRow]
         var hasAttributes: Bool
         var sameTrace: Bool
+        var hasTraceState: Bool
     }
 
     var name: String
@@ -55,6 +56,14 @@ struct SpanDetail: Sendable {
     var droppedResourceAttributes: UInt32
     var hasDropped: Bool
     var closeHref: String
+    var hasStatusMessage: Bool
+    var hasTraceState: Bool
+    var hasAttributes: Bool
+    var hasEvents: Bool
+    var hasLinks: Bool
+    var hasScopeVersion: Bool
+    var hasScopeAttributes: Bool
+    var hasResourceSchemaURL: Bool
 
     init(node: TraceTree.Node, tree: TraceTree) {
         let span = node.span
@@ -76,7 +85,7 @@ struct SpanDetail: Sendable {
         parentInTrace = node.parentIndex != nil
         parentHref = span.parentSpanID.map { "/trace/\(span.traceID.hex)?span=\($0.hex)#span-\($0.hex)" } ?? ""
         start = TimeText.full(span.startTimeUnixNano)
-        offset = "+" + DurationText.format(node.offsetNanos)
+        offset = DurationText.format(node.offsetNanos)
         duration = DurationText.format(span.durationNanos)
         traceState = span.traceState
         let flagsHex = String(span.flags, radix: 16)
@@ -104,7 +113,7 @@ struct SpanDetail: Sendable {
                 traceID: link.traceID.hex, spanID: link.spanID.hex,
                 href: "/trace/\(link.traceID.hex)?span=\(link.spanID.hex)#span-\(link.spanID.hex)",
                 traceState: link.traceState, attributes: rows, hasAttributes: !rows.isEmpty,
-                sameTrace: link.traceID == span.traceID
+                sameTrace: link.traceID == span.traceID, hasTraceState: !link.traceState.isEmpty
             )
         }
         droppedAttributes = span.droppedAttributesCount
@@ -114,5 +123,13 @@ struct SpanDetail: Sendable {
         hasDropped = [span.droppedAttributesCount, span.droppedEventsCount, span.droppedLinksCount,
                       span.resource.droppedAttributesCount].contains { $0 > 0 }
         closeHref = "/trace/\(span.traceID.hex)#span-\(span.spanID.hex)"
+        hasStatusMessage = !statusMessage.isEmpty
+        hasTraceState = !traceState.isEmpty
+        hasAttributes = !attributes.isEmpty
+        hasEvents = !events.isEmpty
+        hasLinks = !links.isEmpty
+        hasScopeVersion = !scopeVersion.isEmpty
+        hasScopeAttributes = !scopeAttributes.isEmpty
+        hasResourceSchemaURL = !resourceSchemaURL.isEmpty
     }
 }
