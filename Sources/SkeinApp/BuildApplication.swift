@@ -1,0 +1,66 @@
+import Foundation
+import Hummingbird
+import Ingest
+import Logging
+import Mustache
+import ServiceLifecycle
+import Storage
+import TraceModel
+import Web
+
+/// Opens the database (embedded or external), applies migrations and wires every listener and
+/// background service. `skein serve` and the end-to-end tests both call this, so what is tested
+/// is what runs.
+public func buildApplication(configuration: SkeinConfiguration, logger: Logger) async throws -> SkeinServer {
+    let resources = try ResourceLocator(explicit: configuration.resourcesDirectory)
+    let database = try await Database.open(
+        url: configuration.databaseURL, dataDirectory: configuration.dataDirectory, logger: logger)
+    do {
+        let applied = try await database.migrate(directory: resources.migrations)
+        if !applied.isEmpty { logger.info("applied migrations", metadata: ["migrations": "\(applied.joined(separator: ", "))"]) }
+        let store = database.traceStore
+        try await store.ensurePartitions(around: UInt64(Date().timeIntervalSince1970 * 1e9))
+        let templates = try await PagesController<BasicRequestContext>.loadTemplates(directory: resources.templates)
+        let ports = ListenerPorts()
+
+        var services: [any Service] = [PartitionMaintenanceService(store: store, logger: logger)]
+        services.append(
+            listener(.otlpHTTP, port: configuration.otlpHTTPPort, configuration: configuration, ports: ports, logger: logger,
+                     router: Routers.otlpHTTP(writer: store, configuration: configuration, logger: logger)))
+        services.append(
+            listener(.zipkin, port: configuration.zipkinPort, configuration: configuration, ports: ports, logger: logger,
+                     router: Routers.zipkin(writer: store, configuration: configuration, logger: logger)))
+        services.append(
+            listener(.ui, port: configuration.uiPort, configuration: configuration, ports: ports, logger: logger,
+                     router: Routers.ui(reader: store, templates: templates, publicDirectory: resources.publicFiles,
+                                        readiness: { await store.isReady() }, logger: logger)))
+        if configuration.demo {
+            services.append(DemoTrafficService(configuration: configuration, ports: ports, logger: logger))
+        }
+        return SkeinServer(configuration: configuration, database: database, ports: ports, services: services, logger: logger)
+    } catch {
+        await database.close()
+        throw error
+    }
+}
+
+private func listener(
+    _ listener: ListenerPorts.Listener, port: Int, configuration: SkeinConfiguration, ports: ListenerPorts,
+    logger: Logger, router: Router<BasicRequestContext>
+) -> some Service {
+    Application(
+        router: router,
+        configuration: .init(address: .hostname(configuration.bindHost, port: port), serverName: "skein"),
+        onServerRunning: { channel in
+            let bound = channel.localAddress?.port ?? port
+            ports.record(listener, port: bound)
+            if listener == .ui {
+                let host = configuration.bindHost == "0.0.0.0" ? "127.0.0.1" : configuration.bindHost
+                logger.notice("Skein is running: open http://\(host):\(bound)/")
+            } else {
+                logger.info("listening", metadata: ["listener": "\(listener.rawValue)", "port": "\(bound)"])
+            }
+        },
+        logger: logger
+    )
+}

@@ -1,0 +1,48 @@
+/// Everything `skein serve` can be told, resolved from flags and `SKEIN_*` environment variables.
+public struct SkeinConfiguration: Sendable {
+    /// Where the embedded database and other local state live.
+    public var dataDirectory: String
+    /// An external PostgreSQL to use instead of the embedded one.
+    public var databaseURL: String?
+    /// Address every listener binds to.
+    public var bindHost: String
+    /// Port 0 asks the system for a free port (used by tests); the chosen ports are reported by `ListenerPorts`.
+    public var uiPort: Int
+    public var otlpHTTPPort: Int
+    public var otlpGRPCPort: Int
+    public var zipkinPort: Int
+    /// Run the built-in traffic generator against this server.
+    public var demo: Bool
+    /// Traces per second the demo generator sends.
+    public var demoRate: Double
+    /// Largest accepted ingest body, counted after decompression.
+    public var maxIngestBodyBytes: Int
+    /// Folder holding `Templates/`, `Public/` and `Migrations/`; found automatically when `nil`.
+    public var resourcesDirectory: String?
+
+    public init(
+        dataDirectory: String = ".skein",
+        databaseURL: String? = nil,
+        bindHost: String = "127.0.0.1",
+        uiPort: Int = 16686,
+        otlpHTTPPort: Int = 4318,
+        otlpGRPCPort: Int = 4317,
+        zipkinPort: Int = 9411,
+        demo: Bool = false,
+        demoRate: Double = 20,
+        maxIngestBodyBytes: Int = 16 * 1024 * 1024,
+        resourcesDirectory: String? = nil
+    ) {
+        self.dataDirectory = dataDirectory
+        self.databaseURL = databaseURL
+        self.bindHost = bindHost
+        self.uiPort = uiPort
+        self.otlpHTTPPort = otlpHTTPPort
+        self.otlpGRPCPort = otlpGRPCPort
+        self.zipkinPort = zipkinPort
+        self.demo = demo
+        self.demoRate = demoRate
+        self.maxIngestBodyBytes = maxIngestBodyBytes
+        self.resourcesDirectory = resourcesDirectory
+    }
+}

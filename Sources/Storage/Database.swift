@@ -1,0 +1,49 @@
+import Logging
+import PostgresNIO
+
+/// Skein's database for one process: an external PostgreSQL named by URL, or the embedded one
+/// in the data folder, with its connection pool running in the background.
+public final class Database: Sendable {
+    public let client: PostgresClient
+    public let traceStore: PostgresTraceStore
+    private let embedded: EmbeddedPostgres?
+    private let poolTask: Task<Void, Never>
+    private let logger: Logger
+
+    private init(client: PostgresClient, embedded: EmbeddedPostgres?, logger: Logger) {
+        self.client = client
+        self.embedded = embedded
+        self.logger = logger
+        self.traceStore = PostgresTraceStore(client: client, logger: logger)
+        self.poolTask = Task { await client.run() }
+    }
+
+    /// Connects to `url`, or starts (or joins) the embedded PostgreSQL under `dataDirectory`.
+    public static func open(url: String?, dataDirectory: String, logger: Logger) async throws -> Database {
+        if let url {
+            let endpoint = try DatabaseEndpoint(url: url)
+            return Database(client: PostgresClient(configuration: endpoint.clientConfiguration(), backgroundLogger: logger),
+                            embedded: nil, logger: logger)
+        }
+        let embedded = EmbeddedPostgres(dataDirectory: dataDirectory, logger: logger)
+        let endpoint = try await embedded.start()
+        return Database(client: PostgresClient(configuration: endpoint.clientConfiguration(), backgroundLogger: logger),
+                        embedded: embedded, logger: logger)
+    }
+
+    /// Applies pending migrations from `directory`; returns the names applied.
+    public func migrate(directory: String) async throws -> [String] {
+        try await MigrationRunner(client: client, directory: directory, logger: logger).migrate()
+    }
+
+    /// Stops the pool, then the embedded server if this process started it.
+    public func close() async {
+        poolTask.cancel()
+        await poolTask.value
+        do {
+            try await embedded?.stop()
+        } catch {
+            logger.error("could not stop the embedded PostgreSQL", metadata: ["error": "\(error)"])
+        }
+    }
+}
