@@ -127,8 +127,15 @@ extension Span {
         _ endpoint: ZipkinJSON.Endpoint?, removingFrom tags: inout [String: String]
     ) -> Resource {
         var attributes: [Attribute] = []
-        let tagService = tags.removeValue(forKey: "service.name") ?? ""
-        let service = endpoint.map(\.serviceName).flatMap { $0.isEmpty ? nil : $0 } ?? tagService
+        let endpointService = endpoint?.serviceName ?? ""
+        let service: String
+        if endpointService.isEmpty {
+            service = tags.removeValue(forKey: "service.name") ?? ""
+        } else {
+            service = endpointService
+            // The copy OpenTelemetry's exporters add; a different value stays a span attribute.
+            if tags["service.name"] == endpointService { tags["service.name"] = nil }
+        }
         if !service.isEmpty { attributes.append(Attribute("service.name", .string(service))) }
         if let endpoint {
             let ip = endpoint.ipv4.isEmpty ? endpoint.ipv6 : endpoint.ipv4
@@ -136,7 +143,7 @@ extension Span {
             if endpoint.port != 0 { attributes.append(Attribute("net.host.port", .int(endpoint.port))) }
         }
         let resourceKeys = tags.keys.filter { key in
-            zipkinResourceTagPrefixes.contains { key.hasPrefix($0) }
+            key != "service.name" && zipkinResourceTagPrefixes.contains { key.hasPrefix($0) }
         }.sorted()
         for key in resourceKeys {
             if let value = tags.removeValue(forKey: key) { attributes.append(Attribute(key, .string(value))) }

@@ -67,7 +67,7 @@ import TraceModel
       "localEndpoint": {"serviceName": "backend", "ipv6": "2001:db8::c001"},
       "remoteEndpoint": {"serviceName": "frontend", "ipv4": "192.168.99.101", "port": 54321},
       "annotations": [{"timestamp": 1700000000000100, "value": "wr"}, {"timestamp": 1700000000000050, "value": "{not json"}],
-      "tags": {"http.path": "/api", "error": "Timeout", "otel.library.name": "brave", "otel.library.version": "6",
+      "tags": {"http.path": "/api", "service.name": "not-the-endpoint", "error": "Timeout", "otel.library.name": "brave", "otel.library.version": "6",
                "otel.dropped_attributes_count": "2", "otel.dropped_events_count": "3", "otel.dropped_links_count": "x",
                "clnt.retries": 3, "flag": true},
       "futureField": {"ignored": [1]}
@@ -75,7 +75,8 @@ import TraceModel
       "traceId": "463ac35c9f6413ad", "id": "0000000000000001", "name": "late", "kind": "producer",
       "annotations": [{"timestamp": 1700000000000299.6, "value": "ms"}],
       "remoteEndpoint": {"serviceName": "queue"},
-      "tags": {"peer.service": "kafka", "otel.status_code": "ERROR", "otel.status_description": "broker down"}
+      "tags": {"peer.service": "kafka", "otel.status_code": "ERROR", "otel.status_description": "broker down",
+               "service.name": "publisher"}
     }]
     """#
 
@@ -104,6 +105,7 @@ import TraceModel
             Attribute("flag", .string("true")),
             Attribute("http.path", .string("/api")),
             Attribute("otel.dropped_links_count", .string("x")),
+            Attribute("service.name", .string("not-the-endpoint")),
             Attribute("peer.service", .string("frontend")),
             Attribute("net.peer.ip", .string("192.168.99.101")),
             Attribute("net.peer.port", .int(54321)),
@@ -118,7 +120,7 @@ import TraceModel
         #expect(producer.parentSpanID == nil)
         #expect(producer.startTimeUnixNano == 1_700_000_000_000_300_000, "no timestamp: the first annotation's, rounded")
         #expect(producer.durationNanos == 0)
-        #expect(producer.resource.serviceName == "unknown_service")
+        #expect(producer.resource.serviceName == "publisher", "no local endpoint: the service.name tag")
         #expect(producer.status == SpanStatus(code: .error, message: "broker down"))
         #expect(producer.attributes == [Attribute("peer.service", .string("kafka"))], "a sent peer.service tag wins")
     }
