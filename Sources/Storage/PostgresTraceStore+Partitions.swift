@@ -21,7 +21,7 @@ extension PostgresTraceStore {
         let missing = cache.withLock { days.subtracting($0.partitionDays) }.sorted()
         guard !missing.isEmpty else { return }
         try await client.withTransaction(logger: logger) { connection in
-            try await connection.query("SELECT pg_advisory_xact_lock(\(Self.partitionLockKey))", logger: logger)
+            _ = try await connection.query("SELECT pg_advisory_xact_lock(\(Self.partitionLockKey))", logger: logger).collect()
             for day in missing {
                 for table in Self.partitionedTables {
                     // Identifiers and bounds below are computed from an integer day, never from input.
