@@ -34,6 +34,8 @@ MAX_BODY_BYTES = 8 * 1024 * 1024
 STOP_TIMEOUT_S = 30
 
 # Exporters read these; a developer's shell must not redirect the suite's spans elsewhere.
+_server_started_here = False  # only then is artifacts/skein-server.log this run's
+
 for _name in list(os.environ):
     if _name.startswith("OTEL_"):
         del os.environ[_name]
@@ -146,6 +148,8 @@ def skein(artifacts: Path) -> SkeinServer:
     env = {k: v for k, v in os.environ.items() if not k.startswith("SKEIN_")}
     env.setdefault("LOG_LEVEL", "info")
     print(f"\n[interop] starting: {' '.join(command)} (log: {log_path})")
+    global _server_started_here
+    _server_started_here = True
     log_file = open(log_path, "wb")
     process = subprocess.Popen(
         command, cwd=REPO_ROOT, env=env, stdin=subprocess.DEVNULL,
@@ -247,7 +251,7 @@ def http() -> requests.Session:
 
 
 def pytest_terminal_summary(terminalreporter, exitstatus, config):
-    if exitstatus not in (0, 5) and (ARTIFACTS / "skein-server.log").exists():
+    if _server_started_here and exitstatus not in (0, 5) and (ARTIFACTS / "skein-server.log").exists():
         terminalreporter.section("skein server log (last 60 lines)")
         terminalreporter.write_line(log_tail(ARTIFACTS / "skein-server.log"))
 
