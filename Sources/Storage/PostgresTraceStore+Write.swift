@@ -14,7 +14,7 @@ extension PostgresTraceStore {
         try await ensurePartitions(days: batch.days)
         do {
             try await store(batch)
-        } catch let error as PSQLError where error.serverInfo?[.sqlState] == "23514" {
+        } catch where Self.isMissingPartition(error) {
             // "no partition of relation found for row": a partition we believed in was dropped
             // (retention) by another process. Recreate and retry once.
             logger.info("a day partition disappeared; recreating it", metadata: ["days": "\(batch.days.sorted())"])
@@ -22,6 +22,15 @@ extension PostgresTraceStore {
             try await ensurePartitions(days: batch.days)
             try await store(batch)
         }
+    }
+
+    /// "no partition of relation found for row" (SQLSTATE 23514), also when raised inside a transaction.
+    static func isMissingPartition(_ error: any Error) -> Bool {
+        if let error = error as? PSQLError { return error.serverInfo?[.sqlState] == "23514" }
+        if let error = error as? PostgresTransactionError, let inner = error.closureError ?? error.commitError {
+            return isMissingPartition(inner)
+        }
+        return false
     }
 
     private func store(_ batch: SpanBatch) async throws {
