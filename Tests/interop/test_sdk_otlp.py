@@ -94,3 +94,32 @@ def test_every_span_reads_back_through_the_jaeger_api(skein, http, sent):
     for span_id, expected in want.items():
         assert int(span_id, 16) in by_id, f"span {expected['name']!r} is missing"
         assert_jaeger_span(jaeger_trace, by_id[int(span_id, 16)], expected)
+
+
+@pytest.mark.parametrize("encoding,compression", [
+    ("protobuf", "gzip"), ("protobuf", "deflate"), ("json", "gzip"),
+])
+def test_compressed_sdk_exports_come_back_exactly(skein, encoding, compression, http):
+    """What OTEL_EXPORTER_OTLP_COMPRESSION=gzip (or deflate) does to the SDK's requests."""
+    if encoding == "protobuf":
+        from opentelemetry.exporter.otlp.proto.http import Compression
+        from opentelemetry.exporter.otlp.proto.http.trace_exporter import OTLPSpanExporter
+
+        chosen = Compression(compression)
+    else:
+        from opentelemetry.exporter.otlp.common.http import Compression
+        from opentelemetry.exporter.otlp.json.http.trace_exporter import OTLPSpanExporter
+
+        chosen = Compression(compression)
+    endpoint = None if skein.standard_ports else skein.otlp_traces_url
+
+    from sdk_trace import build_rich_trace
+
+    trace = build_rich_trace(lambda: OTLPSpanExporter(endpoint=endpoint, compression=chosen),
+                             f"interop-{skein.run_id}-{encoding}-{compression}")
+    want = sent_canonical(trace, encoding)
+    got = read_v3_spans(http, skein.ui, trace.trace_id, len(want))
+
+    assert sorted(got) == sorted(want)
+    for span_id, expected in want.items():
+        assert got[span_id] == expected, f"span {expected['name']!r} differs after the round trip"
