@@ -2,12 +2,8 @@ import TraceModel
 
 extension OTLPJSON {
     /// `AnyValue`: an object with at most one of the typed value fields.
-    struct AnyValue: Codable {
+    struct AnyValue: Decodable {
         var value: AttributeValue
-
-        init(_ value: AttributeValue) {
-            self.value = value
-        }
 
         private enum CodingKeys: String, CodingKey {
             case stringValue, boolValue, intValue, doubleValue, arrayValue, kvlistValue, bytesValue
@@ -40,33 +36,11 @@ extension OTLPJSON {
                 value = .empty
             }
         }
-
-        func encode(to encoder: any Encoder) throws {
-            var container = encoder.container(keyedBy: CodingKeys.self)
-            switch value {
-            case .string(let string): try container.encode(string, forKey: .stringValue)
-            case .bool(let bool): try container.encode(bool, forKey: .boolValue)
-            case .int(let int): try container.encode(String(int), forKey: .intValue)
-            case .double(let double): try container.encode(protoJSONDouble: double, forKey: .doubleValue)
-            case .bytes(let bytes): try container.encode(Base64.encode(bytes), forKey: .bytesValue)
-            case .array(let values):
-                var array = container.nestedContainer(keyedBy: ValuesKey.self, forKey: .arrayValue)
-                try array.encode(values.map(AnyValue.init), skippingEmpty: .values)
-            case .keyValueList(let attributes):
-                var list = container.nestedContainer(keyedBy: ValuesKey.self, forKey: .kvlistValue)
-                try list.encode(attributes.map(KeyValue.init), skippingEmpty: .values)
-            case .empty: break
-            }
-        }
     }
 
     /// `KeyValue`: an attribute.
-    struct KeyValue: Codable {
+    struct KeyValue: Decodable {
         var attribute: Attribute
-
-        init(_ attribute: Attribute) {
-            self.attribute = attribute
-        }
 
         private enum CodingKeys: String, CodingKey {
             case key, value
@@ -79,13 +53,6 @@ extension OTLPJSON {
                 try container.decodeIfPresent(AnyValue.self, forKey: .value)?.value ?? .empty
             )
         }
-
-        func encode(to encoder: any Encoder) throws {
-            var container = encoder.container(keyedBy: CodingKeys.self)
-            try container.encode(attribute.key, forKey: .key)
-            // An empty value is still written as `{}`, as protobuf JSON writes a set message.
-            try container.encode(AnyValue(attribute.value), forKey: .value)
-        }
     }
 }
 
@@ -93,11 +60,5 @@ extension KeyedDecodingContainer {
     /// A repeated `KeyValue` field as domain attributes.
     func attributes(_ key: Key) throws -> [Attribute] {
         try list(key, of: OTLPJSON.KeyValue.self).map(\.attribute)
-    }
-}
-
-extension KeyedEncodingContainer {
-    mutating func encode(attributes: [Attribute], forKey key: Key) throws {
-        try encode(attributes.map(OTLPJSON.KeyValue.init), skippingEmpty: key)
     }
 }

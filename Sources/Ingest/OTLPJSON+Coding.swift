@@ -1,7 +1,6 @@
 import Foundation
 
-// Lenient readers for the proto3 JSON scalar forms OTLP/JSON senders use, and writers that
-// leave out default values the way protobuf JSON does.
+// Lenient readers for the proto3 JSON scalar forms OTLP/JSON senders use.
 
 extension KeyedDecodingContainer {
     /// A string field; absent or null reads as "".
@@ -72,39 +71,5 @@ extension KeyedDecodingContainer {
             throw DecodingError.dataCorruptedError(forKey: key, in: self, debugDescription: "expected base64 bytes")
         }
         return bytes
-    }
-}
-
-extension KeyedEncodingContainer {
-    mutating func encode(_ value: String, skippingEmpty key: Key) throws {
-        if !value.isEmpty { try encode(value, forKey: key) }
-    }
-
-    mutating func encode<Element: Encodable>(_ values: [Element], skippingEmpty key: Key) throws {
-        if !values.isEmpty { try encode(values, forKey: key) }
-    }
-
-    mutating func encode(_ value: UInt32, skippingZero key: Key) throws {
-        if value != 0 { try encode(value, forKey: key) }
-    }
-
-    mutating func encode(_ value: Int, skippingZero key: Key) throws {
-        if value != 0 { try encode(value, forKey: key) }
-    }
-
-    /// A 64-bit integer as a decimal string, as proto3 JSON writes it.
-    mutating func encode<Value: FixedWidthInteger>(decimalString value: Value, skippingZero key: Key) throws {
-        if value != 0 { try encode(String(value), forKey: key) }
-    }
-
-    /// A double, with the proto3 JSON spellings for values JSON numbers cannot hold.
-    mutating func encode(protoJSONDouble value: Double, forKey key: Key) throws {
-        if value.isNaN {
-            try encode("NaN", forKey: key)
-        } else if value.isInfinite {
-            try encode(value < 0 ? "-Infinity" : "Infinity", forKey: key)
-        } else {
-            try encode(value, forKey: key)
-        }
     }
 }

@@ -8,7 +8,7 @@ extension OTLPJSON {
     static let statusCodeNames = ["STATUS_CODE_UNSET", "STATUS_CODE_OK", "STATUS_CODE_ERROR"]
 
     /// `Span`, with its ids still as the hex text the sender wrote (validated on conversion).
-    struct Span: Codable {
+    struct Span: Decodable {
         var traceId = ""
         var spanId = ""
         var parentSpanId = ""
@@ -31,25 +31,6 @@ extension OTLPJSON {
             case attributes, droppedAttributesCount, events, droppedEventsCount, links, droppedLinksCount, status
         }
 
-        init(_ span: TraceModel.Span) {
-            traceId = span.traceID.hex
-            spanId = span.spanID.hex
-            parentSpanId = span.parentSpanID?.hex ?? ""
-            traceState = span.traceState
-            flags = span.flags
-            name = span.name
-            kind = span.kind.rawValue
-            startTimeUnixNano = span.startTimeUnixNano
-            endTimeUnixNano = span.endTimeUnixNano
-            attributes = span.attributes
-            droppedAttributesCount = span.droppedAttributesCount
-            events = span.events.map(Event.init)
-            droppedEventsCount = span.droppedEventsCount
-            links = span.links.map(Link.init)
-            droppedLinksCount = span.droppedLinksCount
-            status = Status(span.status)
-        }
-
         init(from decoder: any Decoder) throws {
             let container = try decoder.container(keyedBy: CodingKeys.self)
             traceId = try container.string(.traceId)
@@ -69,35 +50,11 @@ extension OTLPJSON {
             droppedLinksCount = try container.integer(.droppedLinksCount)
             status = try container.decodeIfPresent(Status.self, forKey: .status) ?? Status(SpanStatus())
         }
-
-        func encode(to encoder: any Encoder) throws {
-            var container = encoder.container(keyedBy: CodingKeys.self)
-            try container.encode(traceId, forKey: .traceId)
-            try container.encode(spanId, forKey: .spanId)
-            try container.encode(parentSpanId, skippingEmpty: .parentSpanId)
-            try container.encode(traceState, skippingEmpty: .traceState)
-            try container.encode(flags, skippingZero: .flags)
-            try container.encode(name, skippingEmpty: .name)
-            try container.encode(kind, skippingZero: .kind)
-            try container.encode(decimalString: startTimeUnixNano, skippingZero: .startTimeUnixNano)
-            try container.encode(decimalString: endTimeUnixNano, skippingZero: .endTimeUnixNano)
-            try container.encode(attributes: attributes, forKey: .attributes)
-            try container.encode(droppedAttributesCount, skippingZero: .droppedAttributesCount)
-            try container.encode(events, skippingEmpty: .events)
-            try container.encode(droppedEventsCount, skippingZero: .droppedEventsCount)
-            try container.encode(links, skippingEmpty: .links)
-            try container.encode(droppedLinksCount, skippingZero: .droppedLinksCount)
-            if status.status != SpanStatus() { try container.encode(status, forKey: .status) }
-        }
     }
 
     /// `Span.Event`.
-    struct Event: Codable {
+    struct Event: Decodable {
         var event: SpanEvent
-
-        init(_ event: SpanEvent) {
-            self.event = event
-        }
 
         private enum CodingKeys: String, CodingKey {
             case timeUnixNano, name, attributes, droppedAttributesCount
@@ -112,18 +69,10 @@ extension OTLPJSON {
                 droppedAttributesCount: try container.integer(.droppedAttributesCount)
             )
         }
-
-        func encode(to encoder: any Encoder) throws {
-            var container = encoder.container(keyedBy: CodingKeys.self)
-            try container.encode(decimalString: event.timeUnixNano, skippingZero: .timeUnixNano)
-            try container.encode(event.name, skippingEmpty: .name)
-            try container.encode(attributes: event.attributes, forKey: .attributes)
-            try container.encode(event.droppedAttributesCount, skippingZero: .droppedAttributesCount)
-        }
     }
 
     /// `Span.Link`, ids as hex text.
-    struct Link: Codable {
+    struct Link: Decodable {
         var traceId = ""
         var spanId = ""
         var traceState = ""
@@ -135,15 +84,6 @@ extension OTLPJSON {
             case traceId, spanId, traceState, attributes, droppedAttributesCount, flags
         }
 
-        init(_ link: SpanLink) {
-            traceId = link.traceID.hex
-            spanId = link.spanID.hex
-            traceState = link.traceState
-            attributes = link.attributes
-            droppedAttributesCount = link.droppedAttributesCount
-            flags = link.flags
-        }
-
         init(from decoder: any Decoder) throws {
             let container = try decoder.container(keyedBy: CodingKeys.self)
             traceId = try container.string(.traceId)
@@ -153,20 +93,10 @@ extension OTLPJSON {
             droppedAttributesCount = try container.integer(.droppedAttributesCount)
             flags = try container.integer(.flags)
         }
-
-        func encode(to encoder: any Encoder) throws {
-            var container = encoder.container(keyedBy: CodingKeys.self)
-            try container.encode(traceId, forKey: .traceId)
-            try container.encode(spanId, forKey: .spanId)
-            try container.encode(traceState, skippingEmpty: .traceState)
-            try container.encode(attributes: attributes, forKey: .attributes)
-            try container.encode(droppedAttributesCount, skippingZero: .droppedAttributesCount)
-            try container.encode(flags, skippingZero: .flags)
-        }
     }
 
     /// `Status`.
-    struct Status: Codable {
+    struct Status: Decodable {
         var status: SpanStatus
 
         init(_ status: SpanStatus) {
@@ -181,12 +111,6 @@ extension OTLPJSON {
             let container = try decoder.container(keyedBy: CodingKeys.self)
             let code = try container.enumeration(.code, names: OTLPJSON.statusCodeNames)
             status = SpanStatus(code: SpanStatus.Code(rawValue: code) ?? .unset, message: try container.string(.message))
-        }
-
-        func encode(to encoder: any Encoder) throws {
-            var container = encoder.container(keyedBy: CodingKeys.self)
-            try container.encode(status.message, skippingEmpty: .message)
-            try container.encode(status.code.rawValue, skippingZero: .code)
         }
     }
 }

@@ -58,9 +58,9 @@ public enum OTLPTraceCodec {
     /// An OTLP/JSON document (`{"resourceSpans": [...]}`) carrying `spans`, with hex ids,
     /// 64-bit integers as strings and enums as integers; `decodeJSON` reads it back.
     public static func encodeJSON(_ spans: [Span]) throws -> [UInt8] {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.withoutEscapingSlashes]
-        return [UInt8](try encoder.encode(OTLPJSON.TracesData(spans: spans)))
+        var writer = OTLPJSONWriter(capacity: spans.count * 512)
+        writer.write(spans)
+        return writer.bytes
     }
 
     /// An `ExportTraceServiceResponse` body; `partial_success` is set only when spans were

@@ -168,6 +168,29 @@ import TraceModel
         #expect((bytes["value"] as? [String: Any])?["bytesValue"] as? String == "AN6tvu//")
     }
 
+    @Test func awkwardStringsAndDoublesSurviveTheJSONRoundTripAndTheTextStaysHTMLSafe() throws {
+        var span = SpanFixtures.richSpan()
+        let awkward = "nul \u{0} bell \u{7} esc \u{1B} del \u{7F} \"q\" \\ / </script><b>&amp; 日本語 🚀 e\u{301} \u{10FFFF}"
+        span.name = awkward
+        span.attributes = [
+            Attribute(awkward, .string(awkward)),
+            Attribute("tiny", .double(-1.5e-7)),
+            Attribute("huge", .double(1e300)),
+            Attribute("subnormal", .double(.leastNonzeroMagnitude)),
+            Attribute("negative.zero", .double(-0.0)),
+            Attribute("whole", .double(5)),
+            Attribute("third", .double(1.0 / 3.0)),
+        ]
+        let json = try OTLPTraceCodec.encodeJSON([span])
+        let text = String(decoding: json, as: UTF8.self)
+        #expect(!text.contains("<") && !text.contains(">") && !text.contains("&"))
+        #expect(try JSONSerialization.jsonObject(with: Data(json)) is [String: Any])
+        let decoded = try #require(try OTLPTraceCodec.decodeJSON(json).spans.first)
+        #expect(decoded == span)
+        guard case .double(let zero)? = decoded.attributes["negative.zero"] else { Issue.record("lost"); return }
+        #expect(zero.sign == .minus)
+    }
+
     @Test func notANumberAndInfinitiesSurviveTheJSONRoundTrip() throws {
         var span = SpanFixtures.richSpan()
         span.attributes = [Attribute("nan", .double(.nan)), Attribute("inf", .double(.infinity))]
