@@ -288,10 +288,18 @@ extension EmbeddedPostgres {
         }
 
         func stop() throws {
+            let cluster = layout.clusterDirectory
+            let result: ProcessRunner.Result
             do {
-                try runner.runChecked(binaries.pgCtl, ["stop", "-D", layout.clusterDirectory, "-m", "fast", "-w", "-t", "60"])
-            } catch let failure as ProcessRunner.Failure {
-                throw EmbeddedPostgresError(message: "could not stop PostgreSQL (cluster \(layout.clusterDirectory)): \(failure)")
+                result = try runner.run(binaries.pgCtl, ["stop", "-D", cluster, "-m", "fast", "-w", "-t", "60"])
+            } catch {
+                throw EmbeddedPostgresError(message: "could not stop PostgreSQL (cluster \(cluster)): \(error)")
+            }
+            guard !result.succeeded else { return }
+            // Already gone (stopped by hand, or crashed) is as good as stopped.
+            let status = try? runner.run(binaries.pgCtl, ["status", "-D", cluster])
+            guard status?.exitCode == 3 else {
+                throw EmbeddedPostgresError(message: "could not stop PostgreSQL (cluster \(cluster)): \(result.output)")
             }
         }
     }

@@ -107,6 +107,18 @@ struct EmbeddedPostgresTests {
         try await again.stop()
     }
 
+    @Test func stoppingAServerThatWasAlreadyStoppedByHandSucceeds() async throws {
+        let folder = newDataFolder()
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        let postgres = EmbeddedPostgres(dataDirectory: folder, logger: Self.logger)
+        _ = try await postgres.start()
+        let binaries = try PostgresBinaries.locate(environment: ProcessInfo.processInfo.environment)
+        let runner = ProcessRunner(runAsUser: geteuid() == 0 ? "postgres" : nil)
+        try runner.runChecked(binaries.pgCtl, ["stop", "-D", "\(folder)/postgres", "-m", "immediate", "-w"])
+        try await postgres.stop()
+        #expect(!postgres.ownsServer)
+    }
+
     @Test func missingServerProgramsGiveAnErrorThatSaysHowToInstallThem() async throws {
         let emptyBin = newDataFolder()
         try FileManager.default.createDirectory(atPath: emptyBin, withIntermediateDirectories: true)
