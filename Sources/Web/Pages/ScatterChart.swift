@@ -63,7 +63,8 @@ struct ScatterChart {
             let t = minStart + UInt64(Double(maxStart - minStart) * Double(index) / 4)
             let tx = Self.number(x(t))
             svg += "<line x1=\"\(tx)\" x2=\"\(tx)\" y1=\"\(Self.number(top))\" y2=\"\(Self.number(top + plotHeight))\"/>"
-            svg += "<text class=\"xlabel\" x=\"\(tx)\" y=\"\(Self.number(height - 8))\">\(TimeText.axis(t, withDate: withDate))</text>"
+            let anchor = index == 0 ? " start" : (index == 4 ? " end" : "")
+            svg += "<text class=\"xlabel\(anchor)\" x=\"\(tx)\" y=\"\(Self.number(height - 8))\">\(TimeText.axis(t, withDate: withDate))</text>"
         }
         svg += "</g><g class=\"dots\">"
         for trace in traces {

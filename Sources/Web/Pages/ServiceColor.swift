@@ -1,6 +1,6 @@
 /// A stable colour per service name: a hash of the name picks one of the palette classes in `skein.css`.
 enum ServiceColor {
-    static let paletteSize = 12
+    static let paletteSize = 24
 
     /// CSS class `svc-N` (N in 0..<paletteSize), the same for a name on every page and every run.
     static func cssClass(for service: String) -> String {
