@@ -86,7 +86,14 @@ let package = Package(
         ),
         .testTarget(name: "TraceModelTests", dependencies: ["TraceModel"]),
         .testTarget(name: "IngestTests", dependencies: ["Ingest", "TraceModel"]),
-        .testTarget(name: "StorageTests", dependencies: ["Storage", "TraceModel"]),
+        .testTarget(
+            name: "StorageTests",
+            dependencies: [
+                "Storage", "TraceModel",
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
         .testTarget(
             name: "WebTests",
             dependencies: [

@@ -22,13 +22,22 @@ public final class Database: Sendable {
     public static func open(url: String?, dataDirectory: String, logger: Logger) async throws -> Database {
         if let url {
             let endpoint = try DatabaseEndpoint(url: url)
-            return Database(client: PostgresClient(configuration: endpoint.clientConfiguration(), backgroundLogger: logger),
-                            embedded: nil, logger: logger)
+            let database = Database(client: PostgresClient(configuration: endpoint.clientConfiguration(), backgroundLogger: logger),
+                                    embedded: nil, logger: logger)
+            await database.letPoolStart()
+            return database
         }
         let embedded = EmbeddedPostgres(dataDirectory: dataDirectory, logger: logger)
         let endpoint = try await embedded.start()
-        return Database(client: PostgresClient(configuration: endpoint.clientConfiguration(), backgroundLogger: logger),
-                        embedded: embedded, logger: logger)
+        let database = Database(client: PostgresClient(configuration: endpoint.clientConfiguration(), backgroundLogger: logger),
+                                embedded: embedded, logger: logger)
+        await database.letPoolStart()
+        return database
+    }
+
+    /// postgres-nio warns when a query is leased before `run()` began; give the pool task a moment to start.
+    private func letPoolStart() async {
+        try? await Task.sleep(for: .milliseconds(20))
     }
 
     /// Applies pending migrations from `directory`; returns the names applied.
