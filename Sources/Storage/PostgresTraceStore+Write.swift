@@ -109,13 +109,16 @@ extension PostgresTraceStore {
                     (array_agg(service_id ORDER BY start_ns, span_id) FILTER (WHERE parent_span_id IS NULL))[1] AS root_service_id,
                     (array_agg(operation_id ORDER BY start_ns, span_id) FILTER (WHERE parent_span_id IS NULL))[1] AS root_operation_id
                 FROM inserted GROUP BY trace_id
+            ), services_per_trace AS (
+                SELECT trace_id, array_agg(service_id ORDER BY service_id) AS service_ids,
+                    array_agg(span_count ORDER BY service_id) AS service_span_counts
+                FROM per_service GROUP BY trace_id
             )
             INSERT INTO trace_parts (trace_id, start_ns, end_ns, span_count, error_count, root_service_id,
                 root_operation_id, service_ids, service_span_counts)
             SELECT t.trace_id, t.start_ns, t.end_ns, t.span_count, t.error_count, t.root_service_id, t.root_operation_id,
-                (SELECT array_agg(p.service_id ORDER BY p.service_id) FROM per_service p WHERE p.trace_id = t.trace_id),
-                (SELECT array_agg(p.span_count ORDER BY p.service_id) FROM per_service p WHERE p.trace_id = t.trace_id)
-            FROM per_trace t
+                s.service_ids, s.service_span_counts
+            FROM per_trace t JOIN services_per_trace s ON s.trace_id = t.trace_id
             """, logger: logger)
     }
 

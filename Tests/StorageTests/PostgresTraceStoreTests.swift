@@ -185,6 +185,19 @@ final class PostgresTraceStoreTests: XCTestCase {
         }
     }
 
+    func testAStoreThatNeverWroteReadsEverythingBackFromTheDictionaries() async throws {
+        try await withStore { writer, database in
+            let span = F.everyField(start: F.base)
+            try await writer.write([span])
+            let reader = PostgresTraceStore(client: database.client, logger: database.logger)
+            let read = try await reader.trace(id: span.traceID)
+            XCTAssertEqual(read.map(F.normalized), [F.normalized(span)])
+            let summaries = try await reader.findTraces(TraceQuery(service: "frontend", startMinUnixNano: F.base, startMaxUnixNano: F.base + F.day))
+            XCTAssertEqual(summaries.first?.rootOperation, nil, "the span has a parent, so the trace has no root")
+            XCTAssertEqual(summaries.first?.services, [ServiceSpanCount(service: "frontend", spanCount: 1)])
+        }
+    }
+
     func testIsReadyAnswersTrueWhenTheDatabaseAnswers() async throws {
         try await withStore { store, _ in
             let ready = await store.isReady()
