@@ -32,7 +32,7 @@ import TraceModel
         #expect(status == .ok)
         #expect(headers[.contentType] == "text/html; charset=utf-8")
         for service in ["frontend", "cart", "payments"] {
-            #expect(html.contains("<a href=\"/search?service=\(service)\">\(service)</a>"))
+            #expect(html.contains("<a href=\"/search?service=\(service)&amp;lookback=24h\">\(service)</a>"))
         }
         #expect(html.contains("<td class=\"num error-text\">1</td>"))
         #expect(html.contains("action=\"/search\""))
