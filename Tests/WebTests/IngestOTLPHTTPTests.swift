@@ -260,6 +260,22 @@ import TraceModel
         }
     }
 
+    @Test func bodyLargerThanHummingbirdsDefaultUploadLimitIsAccepted() async throws {
+        let store = InMemoryTraceStore()
+        var span = Self.richSpan()
+        span.attributes.append(Attribute("big", .string(String(repeating: "x", count: 3 * 1024 * 1024))))
+        let body = try OTLPTraceCodec.encodeProtobuf([span])
+        try await Self.makeApplication(store: store).test(.router) { client in
+            try await client.execute(
+                uri: "/v1/traces", method: .post, headers: [.contentType: "application/x-protobuf"],
+                body: ByteBuffer(bytes: body)
+            ) { response in
+                #expect(response.status == .ok)
+            }
+        }
+        #expect(try await store.trace(id: Self.traceID).first?.attributes["big"]?.text.count == 3 * 1024 * 1024)
+    }
+
     @Test func unknownContentTypeIsRejectedWith415AndAStatusBody() async throws {
         try await Self.makeApplication(store: InMemoryTraceStore()).test(.router) { client in
             try await client.execute(

@@ -13,16 +13,21 @@ struct IngestBodyReader: Sendable {
         self.maxBodyBytes = maxBodyBytes
     }
 
-    func read(_ body: RequestBody, encoding: ContentEncoding) async throws -> [UInt8] {
+    /// - Parameter declaredLength: the `Content-Length`, when sent: a plain body declared larger
+    ///   than the limit is refused before any of it is read.
+    func read(_ body: RequestBody, encoding: ContentEncoding, declaredLength: Int? = nil) async throws -> [UInt8] {
         switch encoding {
-        case .identity: return try await readPlain(body)
+        case .identity:
+            if let declaredLength, declaredLength > maxBodyBytes { throw IngestBodyError.tooLarge(limit: maxBodyBytes) }
+            return try await readPlain(body, expectedLength: declaredLength ?? 0)
         case .gzip: return try await readCompressed(body, algorithm: .gzip)
         case .deflate: return try await readCompressed(body, algorithm: nil)
         }
     }
 
-    private func readPlain(_ body: RequestBody) async throws -> [UInt8] {
+    private func readPlain(_ body: RequestBody, expectedLength: Int) async throws -> [UInt8] {
         var collected: [UInt8] = []
+        collected.reserveCapacity(max(0, expectedLength))
         for try await chunk in body {
             guard collected.count + chunk.readableBytes <= maxBodyBytes else {
                 throw IngestBodyError.tooLarge(limit: maxBodyBytes)

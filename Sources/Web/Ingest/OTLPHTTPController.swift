@@ -53,7 +53,8 @@ public struct OTLPHTTPController<Context: RequestContext>: Sendable {
 
         let bytes: [UInt8]
         do {
-            bytes = try await bodyReader.read(request.body, encoding: encoding)
+            bytes = try await bodyReader.read(
+                request.body, encoding: encoding, declaredLength: request.headers[.contentLength].flatMap { Int($0) })
         } catch let error as IngestBodyError {
             switch error {
             case .tooLarge: return Self.status(.contentTooLarge, code: 8, error.message, json: json)

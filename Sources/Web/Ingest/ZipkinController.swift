@@ -51,7 +51,8 @@ public struct ZipkinController<Context: RequestContext>: Sendable {
 
         let bytes: [UInt8]
         do {
-            bytes = try await bodyReader.read(request.body, encoding: encoding)
+            bytes = try await bodyReader.read(
+                request.body, encoding: encoding, declaredLength: request.headers[.contentLength].flatMap { Int($0) })
         } catch let error as IngestBodyError {
             switch error {
             case .tooLarge: return Self.text(.contentTooLarge, error.message)
