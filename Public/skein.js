@@ -34,13 +34,5 @@
         for (var i = 0; i < groups.length; i++) { groups[i].open = action === "expand"; }
       });
     }
-
-    // Waterfall: a click on a row link toggles nothing (the link navigates instead).
-    var waterfall = document.querySelector(".waterfall");
-    if (waterfall) {
-      waterfall.addEventListener("click", function (event) {
-        if (event.target.closest && event.target.closest("summary a")) { event.stopPropagation(); }
-      });
-    }
   });
 })();
