@@ -72,6 +72,17 @@ import TraceModel
         #expect(body["data"] as? [String] == ["SELECT cart", "cart.get"])
     }
 
+    @Test func percentEncodedServiceNamesInThePathAreDecoded() async throws {
+        let store = InMemoryTraceStore()
+        try await store.write([
+            Span(traceID: Self.traceID, spanID: SpanID(9), name: "tick", startTimeUnixNano: Self.now - 1_000,
+                 endTimeUnixNano: Self.now, resource: Resource(attributes: [Attribute("service.name", .string("batch jobs/eu"))])),
+        ])
+        let (status, body) = try await Self.get("/api/services/batch%20jobs%2Feu/operations", store: store)
+        #expect(status == .ok)
+        #expect(body["data"] as? [String] == ["tick"])
+    }
+
     @Test func operationsAreListedWithSpanKindAndFilteredByIt() async throws {
         let store = try await Self.fixture()
         let (_, all) = try await Self.get("/api/operations?service=cart", store: store)

@@ -29,7 +29,9 @@ public struct JaegerAPIController<Context: RequestContext>: Sendable {
     public func addRoutes(to router: Router<Context>) {
         router.get("/api/services") { _, _ in await self.services() }
         router.get("/api/services/{service}/operations") { _, context in
-            await self.serviceOperations(service: context.parameters.get("service") ?? "")
+            // Path parameters arrive still percent-encoded (`my%20service`).
+            let raw = context.parameters.get("service") ?? ""
+            return await self.serviceOperations(service: raw.removingPercentEncoding ?? raw)
         }
         router.get("/api/operations") { request, _ in await self.operations(QueryParameters(query: request.uri.query)) }
         router.get("/api/traces") { request, _ in await self.findTraces(QueryParameters(query: request.uri.query)) }

@@ -26,7 +26,8 @@ public struct OTLPHTTPController<Context: RequestContext>: Sendable {
 
     public func addRoutes(to router: Router<Context>) {
         router.post("/v1/traces") { request, _ in await self.export(request) }
-        for method in [HTTPRequest.Method.get, .put, .delete, .patch, .head, .options] {
+        // OPTIONS is left to CORS middleware (browser exporters send preflight requests).
+        for method in [HTTPRequest.Method.get, .put, .delete, .patch] {
             router.on("/v1/traces", method: method) { _, _ in
                 var response = Self.status(.methodNotAllowed, code: 12, "use POST for /v1/traces", json: true)
                 response.headers[.allow] = "POST"
