@@ -116,3 +116,26 @@ def test_the_landing_page_leads_to_search(skein, browser, protobuf_trace):
 
     assert browser.find_elements("css selector", 'a[href^="/search"]'), "a link to search"
     assert protobuf_trace.frontend_service in page_text(browser), "services seen recently"
+
+
+def test_a_span_whose_parent_never_arrived_is_shown_and_flagged(skein, http, browser, artifacts):
+    import raw_otlp
+
+    request, trace_id = raw_otlp.every_value_request(f"interop-{skein.run_id}-orphan-page")
+    answer = raw_otlp.post(http, skein.otlp_traces_url, request.SerializeToString(), raw_otlp.PROTOBUF)
+    assert answer.status_code == 200
+    spans = [s for rs in request.resource_spans for ss in rs.scope_spans for s in ss.spans]
+    orphan = next(s for s in spans if s.name == "orphan")
+    root = next(s for s in spans if s.name == "raw root ✓")
+
+    browser.get(f"{skein.ui}/trace/{trace_id.hex()}?span={root.span_id.hex()}")
+    browser.save_screenshot(str(artifacts / "trace-orphan.png"))
+
+    names = [r.text for r in browser.find_elements("css selector", ".waterfall .row .op")]
+    assert sorted(names) == sorted(s.name for s in spans), "every span is shown, the orphan too"
+    flags = [f.text for f in browser.find_elements("css selector", ".waterfall .orphan")]
+    assert any(orphan.parent_span_id.hex() in f for f in flags), f"the orphan is flagged: {flags}"
+    text = page_text(browser)
+    assert "raw failure <b>bold</b>" in text, "the status message is text, not markup"
+    assert "日本語 🚀" in text
+    assert_no_script_ran(browser)

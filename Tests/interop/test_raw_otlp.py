@@ -150,3 +150,14 @@ def test_a_span_dated_1970_is_rejected_with_a_reason_and_the_rest_is_kept(skein,
     kept = canon.spans_from_pb_request(request)
     del kept[bad.span_id.hex()]
     assert_round_trip(skein, http, kept, trace_id.hex())
+
+
+def test_spans_are_readable_as_soon_as_the_export_is_answered(skein, http):
+    # The server answers 200 only after the spans are committed: no waiting, no polling.
+    for i in range(20):
+        request, trace_id = raw_otlp.every_value_request(f"interop-{skein.run_id}-committed")
+        answer = raw_otlp.post(http, skein.otlp_traces_url, request.SerializeToString(), raw_otlp.PROTOBUF)
+        assert answer.status_code == 200
+        read = http.get(f"{skein.ui}/api/v3/traces/{trace_id.hex()}", timeout=15)
+        assert read.status_code == 200, f"request {i}: the trace was not readable right after its 200"
+        assert len(canon.spans_from_json(read.json()["result"])) == 4, f"request {i}: spans missing"
