@@ -108,7 +108,7 @@ extension DemoTraceBuilder {
                 from: &server, "SELECT", table: "stock",
                 statement: "SELECT w.code, s.available, s.reserved FROM stock s JOIN warehouses w ON w.id = s.warehouse_id WHERE s.product_id = $1",
                 rows: Int64.random(in: 1...5, using: &trace.random),
-                latency: slow ? 1_000...3_000 : 0.4...8)
+                latency: slow ? 1_000...3_000 : 0.4...8, slow: slow)
             let available = Int64.random(in: 0...240, using: &trace.random)
             server.set("app.stock.available", .int(available))
             server.set("app.stock.in_stock", .bool(available > 0))

@@ -49,9 +49,10 @@ extension DemoTraceBuilder {
         let reservation = "R-\(random.hex(bytes: 4))"
         call(from: &orders, to: system.inventory, method: "POST", route: "/reservations", path: "/reservations") { trace, inventory in
             inventory.set("app.reservation.id", .string(reservation))
+            let slow = trace.random.chance(0.04)
             trace.query(from: &inventory, "UPDATE", table: "stock",
                         statement: "UPDATE stock SET reserved = reserved + $2 WHERE product_id = $1 AND available - reserved >= $2",
-                        rows: Int64(itemCount), latency: trace.random.chance(0.04) ? 1_000...3_000 : 0.5...9)
+                        rows: Int64(itemCount), latency: slow ? 1_000...3_000 : 0.5...9, slow: slow)
             trace.query(from: &inventory, "INSERT", table: "reservations",
                         statement: "INSERT INTO reservations (id, order_id, expires_at) VALUES ($1, $2, now() + interval '15 minutes')")
             return 201

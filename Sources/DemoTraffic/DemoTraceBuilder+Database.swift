@@ -2,10 +2,11 @@ import TraceModel
 
 // PostgreSQL and Redis client spans, recorded by the calling service (databases report no spans).
 extension DemoTraceBuilder {
-    /// A PostgreSQL statement. `latency` is skewed: most queries are quick, a few take the long tail.
+    /// A PostgreSQL statement. `latency` is skewed (most queries are quick, a few take the long
+    /// tail) unless `slow`, when it is spread evenly over the range.
     mutating func query(
         from caller: inout OpenSpan, _ operation: String, table: String, statement: String,
-        rows: Int64? = nil, latency: ClosedRange<Double> = 0.3...6
+        rows: Int64? = nil, latency: ClosedRange<Double> = 0.3...6, slow: Bool = false
     ) {
         let postgres = system.postgres
         var attributes = [
@@ -27,7 +28,7 @@ extension DemoTraceBuilder {
         var span = start("\(operation) shop.\(table)", kind: .client, service: caller.service,
                          scope: caller.service.language.databaseScope, parent: caller,
                          at: caller.cursor + random.millis(0.01...0.15), attributes: attributes)
-        span.cursor += random.skewedMillis(latency)
+        span.cursor += slow ? random.millis(latency) : random.skewedMillis(latency)
         caller.cursor = finish(span, tail: 0.01...0.05)
     }
 

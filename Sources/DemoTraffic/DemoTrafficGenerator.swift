@@ -110,7 +110,7 @@ public struct DemoTrafficGenerator: Sendable {
                 statistics.recordFailed(retries: 0)
                 continue
             }
-            switch await exporter.export(body) {
+            switch await exporter.export(body, deadline: configuration.duration.map { started + $0 }) {
             case .delivered(let retries): statistics.recordDelivered(traces: traces.count, spans: spans.count, retries: retries)
             case .failed(let retries): statistics.recordFailed(retries: retries)
             case .cancelled: return

@@ -18,7 +18,9 @@ struct OTLPHTTPExporter: Sendable {
     let retryPolicy: DemoRetryPolicy
     let logger: Logger
 
-    func export(_ body: [UInt8]) async -> Outcome {
+    /// Sends one batch, retrying retryable failures, but never waiting for a retry past `deadline`
+    /// (the end of a run with a duration).
+    func export(_ body: [UInt8], deadline: ContinuousClock.Instant? = nil) async -> Outcome {
         var request = URLRequest(url: url)
         request.httpMethod = "POST"
         request.setValue("application/x-protobuf", forHTTPHeaderField: "Content-Type")
@@ -46,7 +48,8 @@ struct OTLPHTTPExporter: Sendable {
                 if Task.isCancelled { return .cancelled }
                 failure = "\(error.localizedDescription)"
             }
-            guard let delay = retryPolicy.delay(afterAttempt: attempt, retryAfter: retryAfter) else {
+            guard let delay = retryPolicy.delay(afterAttempt: attempt, retryAfter: retryAfter),
+                  deadline.map({ ContinuousClock.now + delay < $0 }) ?? true else {
                 logger.warning("demo traffic: giving up on a batch; is Skein running and listening for OTLP/HTTP?",
                                metadata: ["url": "\(url)", "attempts": "\(attempt)", "error": "\(failure)"])
                 return .failed(retries: attempt - 1)
