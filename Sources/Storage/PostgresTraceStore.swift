@@ -19,15 +19,28 @@ public final class PostgresTraceStore: TraceWriter, TraceReader {
         self.logger = logger
     }
 
-    /// Whether the database answers (`SELECT 1`).
-    public func isReady() async -> Bool {
-        do {
-            let rows = try await client.query("SELECT 1", logger: logger)
-            for try await _ in rows {}
-            return true
-        } catch {
-            logger.debug("database not ready", metadata: ["error": "\(String(reflecting: error))"])
-            return false
+    /// Whether the database answers `SELECT 1` within `timeout` (a readiness probe must not hang
+    /// while the pool waits for an unreachable server).
+    public func isReady(timeout: Duration = .seconds(2)) async -> Bool {
+        let client = client, logger = logger
+        return await withTaskGroup(of: Bool.self) { group in
+            group.addTask {
+                do {
+                    let rows = try await client.query("SELECT 1", logger: logger)
+                    for try await _ in rows {}
+                    return true
+                } catch {
+                    logger.debug("database not ready", metadata: ["error": "\(String(reflecting: error))"])
+                    return false
+                }
+            }
+            group.addTask {
+                try? await Task.sleep(for: timeout)
+                return false
+            }
+            let first = await group.next() ?? false
+            group.cancelAll()
+            return first
         }
     }
 }

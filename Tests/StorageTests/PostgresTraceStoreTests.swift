@@ -198,6 +198,20 @@ final class PostgresTraceStoreTests: XCTestCase {
         }
     }
 
+    func testIsReadyAnswersFalseSoonWhenNoServerListens() async throws {
+        let configuration = PostgresClient.Configuration(
+            unixSocketPath: "/tmp/skein-no-such-server/.s.PGSQL.5432", username: "skein", password: nil, database: "skein")
+        let client = PostgresClient(configuration: configuration)
+        let running = Task { await client.run() }
+        let store = PostgresTraceStore(client: client, logger: Logger(label: "test"))
+        let started = ContinuousClock.now
+        let ready = await store.isReady(timeout: .seconds(1))
+        XCTAssertFalse(ready)
+        XCTAssertLessThan(ContinuousClock.now - started, .seconds(5))
+        running.cancel()
+        await running.value
+    }
+
     func testIsReadyAnswersTrueWhenTheDatabaseAnswers() async throws {
         try await withStore { store, _ in
             let ready = await store.isReady()
