@@ -276,6 +276,23 @@ import TraceModel
         #expect(try await store.trace(id: Self.traceID).first?.attributes["big"]?.text.count == 3 * 1024 * 1024)
     }
 
+    @Test func liveServerAcceptsAGzipBodyThatInflatesPastTwoMebibytes() async throws {
+        let store = InMemoryTraceStore()
+        var span = Self.richSpan()
+        span.attributes.append(Attribute("big", .string(String(repeating: "y", count: 3 * 1024 * 1024))))
+        var plain = ByteBuffer(bytes: try OTLPTraceCodec.encodeProtobuf([span]))
+        let compressed = try plain.compress(with: .gzip())
+        try await Self.makeApplication(store: store).test(.live) { client in
+            try await client.execute(
+                uri: "/v1/traces", method: .post,
+                headers: [.contentType: "application/x-protobuf", .contentEncoding: "gzip"], body: compressed
+            ) { response in
+                #expect(response.status == .ok)
+            }
+        }
+        #expect(try await store.trace(id: Self.traceID).count == 1)
+    }
+
     @Test func unknownContentTypeIsRejectedWith415AndAStatusBody() async throws {
         try await Self.makeApplication(store: InMemoryTraceStore()).test(.router) { client in
             try await client.execute(
