@@ -4,7 +4,7 @@ import Logging
 /// `skein demo`: runs the traffic generator against an OTLP/HTTP endpoint until its duration ends
 /// (or the task is cancelled) and returns a human-readable report.
 public func runDemo(
-    endpoint: String, rate: Double, duration: Double?, concurrency: Int, seed: UInt64, logger: Logger
+    endpoint: String, rate: Double, duration: Double?, concurrency: Int, seed: UInt64?, logger: Logger
 ) async throws -> String {
     var configuration = DemoConfiguration()
     configuration.endpoint = endpoint

@@ -17,8 +17,8 @@ struct Demo: AsyncParsableCommand {
     @Option(help: "Parallel senders.")
     var concurrency: Int = 4
 
-    @Option(help: "Random seed, for repeatable traffic.")
-    var seed: UInt64 = 42
+    @Option(help: "Random seed, for repeatable traffic; a random one (logged) when absent.")
+    var seed: UInt64?
 
     @Option(name: .customLong("log-level"))
     var logLevel: String = "info"

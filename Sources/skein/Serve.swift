@@ -26,7 +26,7 @@ struct Serve: AsyncParsableCommand {
     @Option(name: .customLong("max-body-bytes"), help: "Largest ingest request body after decompression (SKEIN_MAX_BODY_BYTES).")
     var maxBodyBytes: Int = Environment.int("SKEIN_MAX_BODY_BYTES", default: 16 * 1024 * 1024)
 
-    @Flag(name: .customLong("demo"), help: "Also generate demo traffic from a simulated 10-service system (SKEIN_DEMO=1).")
+    @Flag(name: .customLong("demo"), help: "Also generate demo traffic from a simulated shop (8 services plus PostgreSQL, Redis and Kafka) (SKEIN_DEMO=1).")
     var demo: Bool = Environment.bool("SKEIN_DEMO")
 
     @Option(name: .customLong("demo-rate"), help: "Demo traces per second (SKEIN_DEMO_RATE).")
