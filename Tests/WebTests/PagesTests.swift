@@ -191,6 +191,41 @@ import TraceModel
         #expect(search.contains("a=&quot;&gt;&lt;img"))
     }
 
+    @Test func scatterTooltipsEscapeARootSpanNamedLikeMarkup() async throws {
+        let store = InMemoryTraceStore()
+        let start = Fixture.now - 5_000_000_000
+        try await store.write([Span(
+            traceID: TraceID(high: 9, low: 9), spanID: SpanID(9), name: Fixture.xssName, kind: .server,
+            startTimeUnixNano: start, endTimeUnixNano: start + 3_000_000, resource: Fixture.resource(Fixture.xssAttribute)
+        )])
+        let (status, html, _) = try await get("/search", from: store)
+        #expect(status == .ok)
+        #expect(html.contains("<title>&quot;&gt;&lt;img src=x onerror=alert(1)&gt;: &lt;script&gt;alert(1)&lt;/script&gt;"))
+        #expect(!html.contains(Fixture.xssName))
+        #expect(!html.contains("<img src=x"))
+        // The trace legend's service link percent-encodes the name.
+        let (_, trace, _) = try await get("/trace/\(TraceID(high: 9, low: 9).hex)", from: store)
+        #expect(trace.contains("href=\"/search?service=%22%3E%3Cimg%20src%3Dx%20onerror%3Dalert%281%29%3E\""))
+        #expect(!trace.contains("<img src=x"))
+    }
+
+    @Test func durationAxisSwitchesBetweenLogAndLinear() async throws {
+        let (_, log, _) = try await get("/search?service=cart")
+        #expect(log.contains("<strong>log</strong>"))
+        #expect(log.contains("href=\"/search?service=cart&amp;scale=linear\""))
+        let (_, linear, _) = try await get("/search?service=cart&scale=linear")
+        #expect(linear.contains("<strong>linear</strong>"))
+        #expect(linear.contains("<input type=\"hidden\" name=\"scale\" value=\"linear\">"))
+        #expect(linear.contains("<svg class=\"scatter\""))
+    }
+
+    @Test func selectingASpanThatIsNotInTheTraceSaysSo() async throws {
+        let (status, html, _) = try await get("/trace/\(Fixture.checkoutID.hex)?span=0000000000009999")
+        #expect(status == .ok)
+        #expect(html.contains("This trace has no span <code>0000000000009999</code>."))
+        #expect(!html.contains("class=\"span-detail\""))
+    }
+
     @Test func unknownTraceShowsANotFoundPageWithALinkToSearch() async throws {
         let (status, html, _) = try await get("/trace/0123456789abcdef0123456789abcdef")
         #expect(status == .notFound)
