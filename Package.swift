@@ -99,6 +99,8 @@ let package = Package(
             dependencies: [
                 "Web", "Storage", "TraceModel", "Ingest",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
+                .product(name: "CompressNIO", package: "compress-nio"),
+                .product(name: "PostgresNIO", package: "postgres-nio"),
             ]
         ),
         .testTarget(

@@ -4,7 +4,8 @@ import TraceModel
 ///
 /// Contract: what `TraceWriter.write` has committed MUST be visible to the next call. Spans of a
 /// trace MUST come back with every field they were written with (typed attributes, events, links,
-/// resource, scope, status, ids, timestamps in nanoseconds).
+/// resource, scope, status, ids, timestamps in nanoseconds). Attributes are a map, as in
+/// OpenTelemetry: their order is not preserved (a key written twice keeps its last value).
 public protocol TraceReader: Sendable {
     /// Every service name that has spans, sorted.
     func services() async throws -> [String]
