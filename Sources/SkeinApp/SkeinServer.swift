@@ -10,6 +10,15 @@ public struct SkeinServer: Sendable {
     public let ports: ListenerPorts
     let services: [any Service]
     let logger: Logger
+    private let shutdownHandle = ShutdownHandle()
+
+    init(configuration: SkeinConfiguration, database: Database, ports: ListenerPorts, services: [any Service], logger: Logger) {
+        self.configuration = configuration
+        self.database = database
+        self.ports = ports
+        self.services = services
+        self.logger = logger
+    }
 
     /// Runs every listener and background service until SIGINT/SIGTERM (or task cancellation),
     /// then finishes in-flight requests and stops the database (the embedded one only if this
@@ -22,6 +31,7 @@ public struct SkeinServer: Sendable {
                 logger: logger
             )
         )
+        await shutdownHandle.attach(group)
         do {
             try await group.run()
         } catch {
@@ -29,5 +39,11 @@ public struct SkeinServer: Sendable {
             throw error
         }
         await database.close()
+    }
+
+    /// Starts the same graceful shutdown as SIGTERM: listeners stop accepting, in-flight requests
+    /// finish, then `run()` returns.
+    public func shutDown() async {
+        await shutdownHandle.trigger()
     }
 }

@@ -43,8 +43,8 @@ final class RunningSkein: Sendable {
 
     /// Stops the server (and its embedded PostgreSQL) and removes its data folder.
     func stop() async throws {
-        task.cancel()
-        _ = try? await task.value
+        await server.shutDown()
+        try await task.value
         try? FileManager.default.removeItem(atPath: dataDirectory)
     }
 
