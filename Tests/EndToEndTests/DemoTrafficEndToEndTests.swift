@@ -74,7 +74,7 @@ final class DemoTrafficEndToEndTests: XCTestCase {
         logger.logLevel = .error
         let configuration = configuration(endpoint: "http://127.0.0.1:9", rate: 4, duration: .seconds(1.5))
         let report = try await DemoTrafficGenerator(configuration: configuration, logger: logger).run()
-        XCTAssertLessThan(report.elapsedSeconds, 2.5, "retries outlived the run: \(report)")
+        XCTAssertLessThan(report.elapsedSeconds, 4, "retries outlived the 1.5 s run: \(report)")
         XCTAssertGreaterThan(report.failures, 0, "\(report)")
         XCTAssertGreaterThan(report.retries, 0, "\(report)")
         XCTAssertEqual(report.traces, 0)

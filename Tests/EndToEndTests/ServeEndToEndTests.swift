@@ -90,20 +90,4 @@ final class ServeEndToEndTests: XCTestCase {
             XCTAssertEqual(ready.status, 200, "migrate must not stop the server's database")
         }
     }
-
-    func testDemoGeneratorPushesTrafficThroughARunningServer() async throws {
-        try await withRunningSkein { skein in
-            var configuration = DemoConfiguration()
-            configuration.endpoint = "http://127.0.0.1:\(skein.otlp)"
-            configuration.tracesPerSecond = 40
-            configuration.duration = .seconds(3)
-            var logger = Logger(label: "demo")
-            logger.logLevel = .warning
-            let report = try await DemoTrafficGenerator(configuration: configuration, logger: logger).run()
-            XCTAssertGreaterThan(report.spans, 0)
-            XCTAssertEqual(report.failures, 0)
-            let services = try await skein.getJSON("/api/services")["data"] as? [String] ?? []
-            XCTAssertGreaterThanOrEqual(services.count, 8)
-        }
-    }
 }

@@ -15,10 +15,11 @@ struct ScatterChart {
         let plotWidth = width - left - right
         let plotHeight = height - top - bottom
 
-        // X: the results' start range, padded so no dot sits on an axis.
+        // X: the results' start range, padded so no dot sits on an axis and wide enough (≥ 4 s)
+        // that the five second-resolution tick labels are all different.
         var minStart = traces.map(\.startUnixNano).min() ?? 0
         var maxStart = traces.map(\.startUnixNano).max() ?? 0
-        let pad = max((maxStart - minStart) / 20, 1_000_000_000)
+        let pad = max((maxStart - minStart) / 20, 2_000_000_000)
         minStart = minStart > pad ? minStart - pad : 0
         maxStart += pad
         let xSpan = Double(maxStart - minStart)
