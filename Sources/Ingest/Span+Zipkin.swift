@@ -81,7 +81,8 @@ extension Span {
         )
     }
 
-    private static func nanos(micros: UInt64) -> UInt64 {
+    /// Zipkin's microseconds as nanoseconds, saturating at `UInt64.max`.
+    static func nanos(micros: UInt64) -> UInt64 {
         let nanos = micros.multipliedReportingOverflow(by: 1000)
         return nanos.overflow ? UInt64.max : nanos.partialValue
     }

@@ -6,8 +6,7 @@ import TraceModel
 /// plain Zipkin annotation whose value is the event name.
 enum ZipkinAnnotationValue {
     static func event(_ annotation: ZipkinJSON.Annotation) -> SpanEvent {
-        let time = annotation.timestamp.multipliedReportingOverflow(by: 1000)
-        let timeUnixNano = time.overflow ? UInt64.max : time.partialValue
+        let timeUnixNano = Span.nanos(micros: annotation.timestamp)
         let value = annotation.value
         if value.hasPrefix("{"), value.hasSuffix("}"), !JSONNesting.exceeds(Array(value.utf8), limit: 8),
            let object = try? JSONDecoder().decode([String: [String: EventValue]].self, from: Data(value.utf8)),
