@@ -2,7 +2,7 @@
 /// so over-deep documents are refused before a recursive decoder walks them.
 enum JSONNesting {
     /// True when some object or array sits deeper than `limit` levels.
-    static func exceeds(_ bytes: [UInt8], limit: Int) -> Bool {
+    static func exceeds(_ bytes: some Sequence<UInt8>, limit: Int) -> Bool {
         var depth = 0
         var inString = false
         var escaped = false

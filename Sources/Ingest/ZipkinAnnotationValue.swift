@@ -8,7 +8,7 @@ enum ZipkinAnnotationValue {
     static func event(_ annotation: ZipkinJSON.Annotation) -> SpanEvent {
         let timeUnixNano = Span.nanos(micros: annotation.timestamp)
         let value = annotation.value
-        if value.hasPrefix("{"), value.hasSuffix("}"), !JSONNesting.exceeds(Array(value.utf8), limit: 8),
+        if value.hasPrefix("{"), value.hasSuffix("}"), !JSONNesting.exceeds(value.utf8, limit: 8),
            let object = try? JSONDecoder().decode([String: [String: EventValue]].self, from: Data(value.utf8)),
            object.count == 1, let (name, attributes) = object.first {
             return SpanEvent(
