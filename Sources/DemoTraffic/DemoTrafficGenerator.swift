@@ -92,6 +92,8 @@ public struct DemoTrafficGenerator: Sendable {
         let batch = rate > 0 ? min(max(1, Int(rate)), max(1, configuration.batchSize)) : max(1, configuration.batchSize)
         let stagger = rate > 0 ? Duration.seconds(Double(batch) / rate * Double(index) / Double(senders)) : .zero
         var pacer = DemoPacer(tracesPerSecond: rate, firstSendAt: stagger)
+        let spacingSeconds = rate > 0 ? 1 / rate : 0
+        let deadline = configuration.duration.map { started + $0 }
         while !Task.isCancelled {
             let elapsed = ContinuousClock.now - started
             let wait = pacer.delay(beforeSending: batch, elapsed: elapsed)
@@ -99,8 +101,7 @@ public struct DemoTrafficGenerator: Sendable {
             if wait > .zero {
                 do { try await Task.sleep(for: wait) } catch { return }
             }
-            let traces = recentTraces(
-                count: batch, completedBy: clock.now(), spacingSeconds: rate > 0 ? 1 / rate : 0, using: &random)
+            let traces = recentTraces(count: batch, completedBy: clock.now(), spacingSeconds: spacingSeconds, using: &random)
             let spans = traces.flatMap { $0 }
             let body: [UInt8]
             do {
@@ -110,7 +111,7 @@ public struct DemoTrafficGenerator: Sendable {
                 statistics.recordFailed(retries: 0)
                 continue
             }
-            switch await exporter.export(body, deadline: configuration.duration.map { started + $0 }) {
+            switch await exporter.export(body, deadline: deadline) {
             case .delivered(let retries): statistics.recordDelivered(traces: traces.count, spans: spans.count, retries: retries)
             case .failed(let retries): statistics.recordFailed(retries: retries)
             case .cancelled: return
@@ -151,7 +152,9 @@ public struct DemoTrafficGenerator: Sendable {
             traces.append(contentsOf: Self.shifted(played, toEndBy: completion))
             index += 1
         }
-        return Array(traces.prefix(count))
+        // A checkout's consumer trace may overshoot by one; drop it in place rather than copying.
+        if traces.count > count { traces.removeLast(traces.count - count) }
+        return traces
     }
 
     /// Moves a request's traces earlier so the last span ends at `end`.
