@@ -8,28 +8,43 @@ extension DemoTraceBuilder {
         handler: (inout Self, inout OpenSpan) -> Int
     ) {
         let frontend = system.frontend
-        var attributes = [
-            Attribute("http.request.method", .string(method)),
-            Attribute("http.route", .string(route)),
-            Attribute("url.scheme", .string("https")),
-            Attribute("url.path", .string(path)),
-            Attribute("server.address", .string("shop.example.com")),
-            Attribute("server.port", .int(443)),
-            Attribute("client.address", .string("203.0.113.\(Int.random(in: 2...254, using: &random))")),
-            Attribute("network.peer.address", .string("10.42.0.5")),
-            Attribute("network.protocol.version", .string("1.1")),
-            Attribute("user_agent.original", .string(random.pick(Self.browserAgents))),
-            Attribute("http.request.header.accept", .array(
-                [.string("text/html"), .string("application/xhtml+xml"), .string("*/*;q=0.8")])),
-        ]
+        let clientAddress = "203.0.113.\(Int.random(in: 2...254, using: &random))"
+        var attributes = Self.serverAttributes(
+            method: method, route: route, scheme: "https", path: path, address: "shop.example.com", port: 443,
+            clientAddress: clientAddress, peerAddress: "10.42.0.5", userAgent: random.pick(Self.browserAgents))
+        attributes.append(Attribute("http.request.header.accept", .array(
+            [.string("text/html"), .string("application/xhtml+xml"), .string("*/*;q=0.8")])))
         if let query { attributes.append(Attribute("url.query", .string(query))) }
         var root = start("\(method) \(route)", kind: .server, service: frontend, scope: frontend.language.httpServerScope,
                          parent: nil, at: startUnixNano, attributes: attributes)
         work(&root, 0.2...1.5)
         let status = handler(&self, &root)
-        root.set("http.response.status_code", .int(Int64(status)))
-        if status >= 500, root.span.status.code == .unset { root.fail("", type: String(status)) }
+        Self.respond(&root, status: status)
         finish(root, tail: 0.1...1.0)
+    }
+
+    /// The request attributes of an HTTP server span, shared by the frontend and every callee.
+    private static func serverAttributes(
+        method: String, route: String, scheme: String, path: String, address: String, port: Int64,
+        clientAddress: String, peerAddress: String, userAgent: String
+    ) -> [Attribute] {
+        [
+            Attribute("http.request.method", .string(method)),
+            Attribute("http.route", .string(route)),
+            Attribute("url.scheme", .string(scheme)),
+            Attribute("url.path", .string(path)),
+            Attribute("server.address", .string(address)),
+            Attribute("server.port", .int(port)),
+            Attribute("client.address", .string(clientAddress)),
+            Attribute("network.peer.address", .string(peerAddress)),
+            Attribute("network.protocol.version", .string("1.1")),
+            Attribute("user_agent.original", .string(userAgent)),
+        ]
+    }
+
+    /// Records a server span's answer; a 5xx the handler did not explain becomes an error.
+    private static func respond(_ server: inout OpenSpan, status: Int) {
+        Self.respond(&server, status: status)
     }
 
     /// A call from the caller's service to another instrumented service: a client span in the
@@ -61,25 +76,15 @@ extension DemoTraceBuilder {
                            scope: callerService.language.httpClientScope, parent: caller,
                            at: caller.cursor + random.millis(0.02...0.3), attributes: clientAttributes)
 
-        var serverAttributes = [
-            Attribute("http.request.method", .string(method)),
-            Attribute("http.route", .string(route)),
-            Attribute("url.scheme", .string("http")),
-            Attribute("url.path", .string(path)),
-            Attribute("server.address", .string(callee.address)),
-            Attribute("server.port", .int(callee.port)),
-            Attribute("client.address", .string(callerAddress)),
-            Attribute("network.peer.address", .string(callerAddress)),
-            Attribute("network.protocol.version", .string("1.1")),
-            Attribute("user_agent.original", .string(callerService.language.userAgent)),
-        ]
+        var serverAttributes = Self.serverAttributes(
+            method: method, route: route, scheme: "http", path: path, address: callee.address, port: callee.port,
+            clientAddress: callerAddress, peerAddress: callerAddress, userAgent: callerService.language.userAgent)
         if let query { serverAttributes.append(Attribute("url.query", .string(query))) }
         var server = start("\(method) \(route)", kind: .server, service: callee, scope: callee.language.httpServerScope,
                            parent: client, at: client.cursor + random.millis(0.15...1.2), attributes: serverAttributes)
         work(&server, 0.1...0.8)
         let status = handler(&self, &server)
-        server.set("http.response.status_code", .int(Int64(status)))
-        if status >= 500, server.span.status.code == .unset { server.fail("", type: String(status)) }
+        Self.respond(&server, status: status)
         client.cursor = finish(server, tail: 0.05...0.5) + random.millis(0.15...1.2)
 
         client.set("http.response.status_code", .int(Int64(status)))
