@@ -55,8 +55,7 @@ private func listener(
             let bound = channel.localAddress?.port ?? port
             ports.record(listener, port: bound)
             if listener == .ui {
-                let host = configuration.bindHost == "0.0.0.0" ? "127.0.0.1" : configuration.bindHost
-                logger.notice("Skein is running: open http://\(host):\(bound)/")
+                logger.notice("Skein is running: open http://\(configuration.localHost):\(bound)/")
             } else {
                 logger.info("listening", metadata: ["listener": "\(listener.rawValue)", "port": "\(bound)"])
             }

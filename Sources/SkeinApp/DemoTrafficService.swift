@@ -10,11 +10,9 @@ struct DemoTrafficService: Service {
 
     func run() async throws {
         let port = await ports.port(of: .otlpHTTP)
-        let host = configuration.bindHost == "0.0.0.0" ? "127.0.0.1" : configuration.bindHost
         var demo = DemoConfiguration()
-        demo.endpoint = "http://\(host):\(port)"
+        demo.endpoint = "http://\(configuration.localHost):\(port)"
         demo.tracesPerSecond = configuration.demoRate
-        demo.duration = nil
         let generator = DemoTrafficGenerator(configuration: demo, logger: logger)
         logger.notice("demo traffic: sending \(configuration.demoRate) traces/s to \(demo.endpoint)")
         _ = try? await cancelWhenGracefulShutdown {

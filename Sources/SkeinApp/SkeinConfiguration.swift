@@ -6,6 +6,9 @@ public struct SkeinConfiguration: Sendable {
     public var databaseURL: String?
     /// Address every listener binds to.
     public var bindHost: String
+    /// Where clients on this machine (the demo generator, the printed URL) reach the listeners:
+    /// the bind address, or loopback when binding every interface.
+    var localHost: String { bindHost == "0.0.0.0" ? "127.0.0.1" : bindHost }
     /// Port 0 asks the system for a free port (used by tests); the chosen ports are reported by `ListenerPorts`.
     public var uiPort: Int
     public var otlpHTTPPort: Int
