@@ -19,36 +19,40 @@ def get_json(http: requests.Session, url: str, params=None, expect: int = 200):
     return answer.json()
 
 
-def read_v3_spans(http: requests.Session, ui: str, trace_id: str, expected_count: int) -> dict:
-    """GET /api/v3/traces/{id} → canonical spans; waits (bounded) until all spans are there."""
+def _read_until_complete(http: requests.Session, url: str, parse, complete):
+    """GETs `url` until `complete(parse(body))` holds or READ_TIMEOUT_S passes (a 404 counts as
+    not there yet) and returns that parsed body; any other status fails at once."""
     deadline = time.monotonic() + READ_TIMEOUT_S
     while True:
-        answer = http.get(f"{ui}/api/v3/traces/{trace_id}", timeout=15)
+        answer = http.get(url, timeout=15)
         if answer.status_code == 200:
-            body = answer.json()
-            assert "result" in body, f"/api/v3 answer has no 'result': {str(body)[:300]}"
-            spans = canon.spans_from_json(body["result"])
-            if len(spans) >= expected_count or time.monotonic() > deadline:
-                return spans
+            parsed = parse(answer.json())
+            if complete(parsed) or time.monotonic() > deadline:
+                return parsed
         elif answer.status_code != 404 or time.monotonic() > deadline:
-            raise AssertionError(f"GET /api/v3/traces/{trace_id} → {answer.status_code}: {answer.text[:500]}")
+            raise AssertionError(f"GET {url} → {answer.status_code}: {answer.text[:500]}")
         time.sleep(0.3)
+
+
+def read_v3_spans(http: requests.Session, ui: str, trace_id: str, expected_count: int) -> dict:
+    """GET /api/v3/traces/{id} → canonical spans; waits (bounded) until all spans are there."""
+
+    def spans_of(body):
+        assert "result" in body, f"/api/v3 answer has no 'result': {str(body)[:300]}"
+        return canon.spans_from_json(body["result"])
+
+    return _read_until_complete(http, f"{ui}/api/v3/traces/{trace_id}", spans_of,
+                                lambda spans: len(spans) >= expected_count)
 
 
 def read_jaeger_trace(http: requests.Session, ui: str, trace_id: str, expected_count: int) -> dict:
     """GET /api/traces/{id} → the single Jaeger trace object (spans, processes)."""
-    deadline = time.monotonic() + READ_TIMEOUT_S
-    while True:
-        answer = http.get(f"{ui}/api/traces/{trace_id}", timeout=15)
-        if answer.status_code == 200:
-            body = answer.json()
-            data = body.get("data") or []
-            if (data and len(data[0].get("spans", [])) >= expected_count) or time.monotonic() > deadline:
-                assert len(data) == 1, f"expected one trace in 'data', got {len(data)}: {str(body)[:300]}"
-                return data[0]
-        elif answer.status_code != 404 or time.monotonic() > deadline:
-            raise AssertionError(f"GET /api/traces/{trace_id} → {answer.status_code}: {answer.text[:500]}")
-        time.sleep(0.3)
+    body = _read_until_complete(
+        http, f"{ui}/api/traces/{trace_id}", lambda body: body,
+        lambda body: bool(body.get("data")) and len(body["data"][0].get("spans", [])) >= expected_count)
+    data = body.get("data") or []
+    assert len(data) == 1, f"expected one trace in 'data', got {len(data)}: {str(body)[:300]}"
+    return data[0]
 
 
 def same_id(a: str, b: str) -> bool:
