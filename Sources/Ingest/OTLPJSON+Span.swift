@@ -9,22 +9,22 @@ extension OTLPJSON {
 
     /// `Span`, with its ids still as the hex text the sender wrote (validated on conversion).
     struct Span: Decodable {
-        var traceId = ""
-        var spanId = ""
-        var parentSpanId = ""
-        var traceState = ""
-        var flags: UInt32 = 0
-        var name = ""
-        var kind = 0
-        var startTimeUnixNano: UInt64 = 0
-        var endTimeUnixNano: UInt64 = 0
-        var attributes: [Attribute] = []
-        var droppedAttributesCount: UInt32 = 0
-        var events: [Event] = []
-        var droppedEventsCount: UInt32 = 0
-        var links: [Link] = []
-        var droppedLinksCount: UInt32 = 0
-        var status = Status(SpanStatus())
+        var traceId: String
+        var spanId: String
+        var parentSpanId: String
+        var traceState: String
+        var flags: UInt32
+        var name: String
+        var kind: Int
+        var startTimeUnixNano: UInt64
+        var endTimeUnixNano: UInt64
+        var attributes: [Attribute]
+        var droppedAttributesCount: UInt32
+        var events: [Event]
+        var droppedEventsCount: UInt32
+        var links: [Link]
+        var droppedLinksCount: UInt32
+        var status: SpanStatus
 
         private enum CodingKeys: String, CodingKey {
             case traceId, spanId, parentSpanId, traceState, flags, name, kind, startTimeUnixNano, endTimeUnixNano
@@ -48,7 +48,7 @@ extension OTLPJSON {
             droppedEventsCount = try container.integer(.droppedEventsCount)
             links = try container.list(.links)
             droppedLinksCount = try container.integer(.droppedLinksCount)
-            status = try container.decodeIfPresent(Status.self, forKey: .status) ?? Status(SpanStatus())
+            status = try container.decodeIfPresent(Status.self, forKey: .status)?.status ?? SpanStatus()
         }
     }
 
@@ -73,12 +73,12 @@ extension OTLPJSON {
 
     /// `Span.Link`, ids as hex text.
     struct Link: Decodable {
-        var traceId = ""
-        var spanId = ""
-        var traceState = ""
-        var attributes: [Attribute] = []
-        var droppedAttributesCount: UInt32 = 0
-        var flags: UInt32 = 0
+        var traceId: String
+        var spanId: String
+        var traceState: String
+        var attributes: [Attribute]
+        var droppedAttributesCount: UInt32
+        var flags: UInt32
 
         private enum CodingKeys: String, CodingKey {
             case traceId, spanId, traceState, attributes, droppedAttributesCount, flags
@@ -98,10 +98,6 @@ extension OTLPJSON {
     /// `Status`.
     struct Status: Decodable {
         var status: SpanStatus
-
-        init(_ status: SpanStatus) {
-            self.status = status
-        }
 
         private enum CodingKeys: String, CodingKey {
             case message, code
@@ -165,7 +161,7 @@ extension Span {
             droppedEventsCount: json.droppedEventsCount,
             links: links,
             droppedLinksCount: json.droppedLinksCount &+ UInt32(truncatingIfNeeded: json.links.count - links.count),
-            status: json.status.status,
+            status: json.status,
             resource: resource,
             scope: scope
         )
