@@ -124,12 +124,15 @@ extension PostgresTraceStore {
         var operations: [Int32: DictionaryCache.OperationKey] = [:]
         var resources: [Int64: Resource] = [:]
         var scopes: [Int64: InstrumentationScope] = [:]
+
+        var isEmpty: Bool { serviceNames.isEmpty && operations.isEmpty && resources.isEmpty && scopes.isEmpty }
     }
 
+    /// The rows with these ids: from the cache, else read from the database and then cached.
     func lookUp(
         serviceIDs: Set<Int32> = [], operationIDs: Set<Int32> = [], resourceIDs: Set<Int64> = [], scopeIDs: Set<Int64> = []
     ) async throws -> DictionarySnapshot {
-        var snapshot = cache.withLock { cache in
+        let cached = cache.withLock { cache in
             var known = DictionarySnapshot()
             for id in serviceIDs { known.serviceNames[id] = cache.serviceNames[id] }
             for id in operationIDs { known.operations[id] = cache.operations[id] }
@@ -137,30 +140,32 @@ extension PostgresTraceStore {
             for id in scopeIDs { known.scopes[id] = cache.scopes[id] }
             return known
         }
-        let missingServices = serviceIDs.filter { snapshot.serviceNames[$0] == nil }.sorted()
+        // Only rows the cache lacked are read, and only those are added to it afterwards.
+        var fetched = DictionarySnapshot()
+        let missingServices = serviceIDs.filter { cached.serviceNames[$0] == nil }.sorted()
         if !missingServices.isEmpty {
             let rows = try await client.query("SELECT id, name FROM services WHERE id = ANY(\(missingServices)::int4[])", logger: logger)
-            for try await (id, name) in rows.decode((Int32, String).self) { snapshot.serviceNames[id] = name }
+            for try await (id, name) in rows.decode((Int32, String).self) { fetched.serviceNames[id] = name }
         }
-        let missingOperations = operationIDs.filter { snapshot.operations[$0] == nil }.sorted()
+        let missingOperations = operationIDs.filter { cached.operations[$0] == nil }.sorted()
         if !missingOperations.isEmpty {
             let rows = try await client.query(
                 "SELECT id, service_id, name, span_kind FROM operations WHERE id = ANY(\(missingOperations)::int4[])", logger: logger)
             for try await (id, serviceID, name, kind) in rows.decode((Int32, Int32, String, Int16).self) {
-                snapshot.operations[id] = .init(serviceID: serviceID, name: name, kind: kind)
+                fetched.operations[id] = .init(serviceID: serviceID, name: name, kind: kind)
             }
         }
-        let missingResources = resourceIDs.filter { snapshot.resources[$0] == nil }.sorted()
+        let missingResources = resourceIDs.filter { cached.resources[$0] == nil }.sorted()
         if !missingResources.isEmpty {
             let rows = try await client.query(
                 "SELECT id, attributes::text, dropped_attributes_count, schema_url FROM resources WHERE id = ANY(\(missingResources)::int8[])",
                 logger: logger)
             for try await (id, attributes, dropped, schema) in rows.decode((Int64, String, Int32, String).self) {
-                snapshot.resources[id] = Resource(
+                fetched.resources[id] = Resource(
                     attributes: try StoredAttributes.decode(attributes), droppedAttributesCount: UInt32(max(dropped, 0)), schemaURL: schema)
             }
         }
-        let missingScopes = scopeIDs.filter { snapshot.scopes[$0] == nil }.sorted()
+        let missingScopes = scopeIDs.filter { cached.scopes[$0] == nil }.sorted()
         if !missingScopes.isEmpty {
             let rows = try await client.query(
                 """
@@ -168,18 +173,24 @@ extension PostgresTraceStore {
                 FROM scopes WHERE id = ANY(\(missingScopes)::int8[])
                 """, logger: logger)
             for try await (id, name, version, attributes, dropped, schema) in rows.decode((Int64, String, String, String, Int32, String).self) {
-                snapshot.scopes[id] = InstrumentationScope(
+                fetched.scopes[id] = InstrumentationScope(
                     name: name, version: version, attributes: try StoredAttributes.decode(attributes),
                     droppedAttributesCount: UInt32(max(dropped, 0)), schemaURL: schema)
             }
         }
+        guard !fetched.isEmpty else { return cached }
         cache.withLock { cache in
             cache.trimIfLarge()
-            cache.serviceNames.merge(snapshot.serviceNames) { _, new in new }
-            cache.operations.merge(snapshot.operations) { _, new in new }
-            cache.resources.merge(snapshot.resources) { _, new in new }
-            cache.scopes.merge(snapshot.scopes) { _, new in new }
+            cache.serviceNames.merge(fetched.serviceNames) { _, new in new }
+            cache.operations.merge(fetched.operations) { _, new in new }
+            cache.resources.merge(fetched.resources) { _, new in new }
+            cache.scopes.merge(fetched.scopes) { _, new in new }
         }
+        var snapshot = cached
+        snapshot.serviceNames.merge(fetched.serviceNames) { _, new in new }
+        snapshot.operations.merge(fetched.operations) { _, new in new }
+        snapshot.resources.merge(fetched.resources) { _, new in new }
+        snapshot.scopes.merge(fetched.scopes) { _, new in new }
         return snapshot
     }
 }
