@@ -12,11 +12,12 @@ extension PostgresTraceStore {
         var conditions = [
             "s.start_ns BETWEEN \(sql.bind(Self.storedNanos(query.startMinUnixNano))) AND \(sql.bind(Self.storedNanos(query.startMaxUnixNano)))",
         ]
-        if let service = query.service {
-            conditions.append("s.service_id = (SELECT id FROM services WHERE name = \(sql.bind(service)))")
+        let serviceParameter = query.service.map { sql.bind($0) }
+        if let serviceParameter {
+            conditions.append("s.service_id = (SELECT id FROM services WHERE name = \(serviceParameter))")
         }
         if let operation = query.operation {
-            let serviceCondition = query.service.map { "AND service_id = (SELECT id FROM services WHERE name = \(sql.bind($0)))" } ?? ""
+            let serviceCondition = serviceParameter.map { "AND service_id = (SELECT id FROM services WHERE name = \($0))" } ?? ""
             conditions.append("s.operation_id IN (SELECT id FROM operations WHERE name = \(sql.bind(operation)) \(serviceCondition))")
         }
         if let minimum = query.durationMinNanos {
@@ -61,7 +62,8 @@ extension PostgresTraceStore {
         var operationIDs: Set<Int32> = []
         for try await (id, start, end, spanCount, errorCount, rootService, rootOperation, services, counts)
             in rows.decode((ByteBuffer, Int64, Int64, Int32, Int32, Int32?, Int32?, [Int32], [Int32]).self) {
-            var totals = parts[Array(buffer: id)] ?? PartTotals(start: start, end: end)
+            let key = Array(buffer: id)
+            var totals = parts[key] ?? PartTotals(start: start, end: end)
             totals.start = min(totals.start, start)
             totals.end = max(totals.end, end)
             totals.spanCount += Int(spanCount)
@@ -73,7 +75,7 @@ extension PostgresTraceStore {
             }
             for (service, count) in zip(services, counts) { totals.spansPerService[service, default: 0] += Int(count) }
             serviceIDs.formUnion(services)
-            parts[Array(buffer: id)] = totals
+            parts[key] = totals
         }
         let names = try await lookUp(serviceIDs: serviceIDs, operationIDs: operationIDs)
         return traceIDs.compactMap { buffer in
