@@ -3,7 +3,8 @@ import Logging
 import ServiceLifecycle
 import Storage
 
-/// Creates the coming days' span partitions ahead of time, once at start and then hourly.
+/// Creates the coming days' span partitions ahead of time, hourly. `buildApplication` already
+/// created them once before any listener started, so the first round waits an interval.
 struct PartitionMaintenanceService: Service {
     let store: PostgresTraceStore
     let logger: Logger
@@ -12,12 +13,12 @@ struct PartitionMaintenanceService: Service {
     func run() async throws {
         try? await cancelWhenGracefulShutdown {
             while !Task.isCancelled {
+                try await Task.sleep(for: interval)
                 do {
                     try await store.ensurePartitions(around: UInt64(Date().timeIntervalSince1970 * 1e9))
                 } catch {
                     logger.warning("could not create upcoming partitions; will retry", metadata: ["error": "\(error)"])
                 }
-                try await Task.sleep(for: interval)
             }
         }
     }
