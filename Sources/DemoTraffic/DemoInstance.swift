@@ -7,18 +7,19 @@ public struct DemoInstance: Sendable {
     public let resource: Resource
 
     init(service: String, version: String, language: DemoLanguage, podHash: String, ipAddress: String, pid: Int64) {
-        hostName = "\(service)-\(podHash)"
+        let hostName = "\(service)-\(podHash)"
+        self.hostName = hostName
         self.ipAddress = ipAddress
         resource = Resource(
             attributes: [
                 Attribute("service.name", .string(service)),
                 Attribute("service.version", .string(version)),
                 Attribute("service.namespace", .string("shop")),
-                Attribute("service.instance.id", .string("\(service)-\(podHash)")),
+                Attribute("service.instance.id", .string(hostName)),
                 Attribute("deployment.environment.name", .string("demo")),
-                Attribute("host.name", .string("\(service)-\(podHash)")),
+                Attribute("host.name", .string(hostName)),
                 Attribute("k8s.namespace.name", .string("shop")),
-                Attribute("k8s.pod.name", .string("\(service)-\(podHash)")),
+                Attribute("k8s.pod.name", .string(hostName)),
                 Attribute("process.pid", .int(pid)),
                 Attribute("process.runtime.name", .string(language.runtimeName)),
                 Attribute("process.command_args", .array(language.commandArguments(service: service).map { .string($0) })),
