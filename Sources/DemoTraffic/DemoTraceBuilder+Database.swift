@@ -8,7 +8,6 @@ extension DemoTraceBuilder {
         from caller: inout OpenSpan, _ operation: String, table: String, statement: String,
         rows: Int64? = nil, latency: ClosedRange<Double> = 0.3...6, slow: Bool = false
     ) {
-        let postgres = system.postgres
         var attributes = [
             Attribute("db.system", .string("postgresql")),
             Attribute("db.name", .string("shop")),
@@ -18,12 +17,7 @@ extension DemoTraceBuilder {
             Attribute("db.query.text", .string(statement)),
             Attribute("db.operation.name", .string(operation)),
             Attribute("db.collection.name", .string(table)),
-            Attribute("server.address", .string(postgres.address)),
-            Attribute("server.port", .int(postgres.port)),
-            Attribute("network.peer.address", .string(postgres.ipAddress)),
-            Attribute("network.peer.port", .int(postgres.port)),
-            Attribute("peer.service", .string(postgres.name)),
-        ]
+        ] + system.postgres.connectionAttributes
         if let rows { attributes.append(Attribute("db.response.returned_rows", .int(rows))) }
         var span = start("\(operation) shop.\(table)", kind: .client, service: caller.service,
                          scope: caller.service.language.databaseScope, parent: caller,
@@ -34,19 +28,13 @@ extension DemoTraceBuilder {
 
     /// A Redis command. A `GET` records whether the key was there.
     mutating func cache(from caller: inout OpenSpan, _ command: String, key: String, hit: Bool? = nil) {
-        let redis = system.redis
         var attributes = [
             Attribute("db.system", .string("redis")),
             Attribute("db.statement", .string("\(command) \(key)")),
             Attribute("db.query.text", .string("\(command) \(key)")),
             Attribute("db.operation.name", .string(command)),
             Attribute("db.redis.database_index", .int(0)),
-            Attribute("server.address", .string(redis.address)),
-            Attribute("server.port", .int(redis.port)),
-            Attribute("network.peer.address", .string(redis.ipAddress)),
-            Attribute("network.peer.port", .int(redis.port)),
-            Attribute("peer.service", .string(redis.name)),
-        ]
+        ] + system.redis.connectionAttributes
         if let hit { attributes.append(Attribute("app.cache.hit", .bool(hit))) }
         var span = start(command, kind: .client, service: caller.service, scope: caller.service.language.cacheScope,
                          parent: caller, at: caller.cursor + random.millis(0.01...0.1), attributes: attributes)
