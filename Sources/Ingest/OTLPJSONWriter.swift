@@ -16,12 +16,7 @@ struct OTLPJSONWriter {
         var first = true
         beginObject()
         key("resourceSpans", &first)
-        beginArray()
-        for (index, group) in SpanGrouping(spans).groups.enumerated() {
-            if index > 0 { comma() }
-            write(group)
-        }
-        endArray()
+        array(SpanGrouping(spans).groups) { $0.write($1) }
         endObject()
     }
 
@@ -34,15 +29,7 @@ struct OTLPJSONWriter {
         attributes(group.resource.attributes, &resourceFirst)
         uint32("droppedAttributesCount", group.resource.droppedAttributesCount, &resourceFirst)
         endObject()
-        if !group.scopes.isEmpty {
-            key("scopeSpans", &first)
-            beginArray()
-            for (index, scopeGroup) in group.scopes.enumerated() {
-                if index > 0 { comma() }
-                write(scopeGroup)
-            }
-            endArray()
-        }
+        list("scopeSpans", group.scopes, &first) { $0.write($1) }
         string("schemaUrl", group.resource.schemaURL, &first)
         endObject()
     }
@@ -58,15 +45,7 @@ struct OTLPJSONWriter {
         attributes(group.scope.attributes, &scopeFirst)
         uint32("droppedAttributesCount", group.scope.droppedAttributesCount, &scopeFirst)
         endObject()
-        if !group.spans.isEmpty {
-            key("spans", &first)
-            beginArray()
-            for (index, span) in group.spans.enumerated() {
-                if index > 0 { comma() }
-                write(span)
-            }
-            endArray()
-        }
+        list("spans", group.spans, &first) { $0.write($1) }
         string("schemaUrl", group.scope.schemaURL, &first)
         endObject()
     }
@@ -93,25 +72,9 @@ struct OTLPJSONWriter {
         uint64("endTimeUnixNano", span.endTimeUnixNano, &first)
         attributes(span.attributes, &first)
         uint32("droppedAttributesCount", span.droppedAttributesCount, &first)
-        if !span.events.isEmpty {
-            key("events", &first)
-            beginArray()
-            for (index, event) in span.events.enumerated() {
-                if index > 0 { comma() }
-                write(event)
-            }
-            endArray()
-        }
+        list("events", span.events, &first) { $0.write($1) }
         uint32("droppedEventsCount", span.droppedEventsCount, &first)
-        if !span.links.isEmpty {
-            key("links", &first)
-            beginArray()
-            for (index, link) in span.links.enumerated() {
-                if index > 0 { comma() }
-                write(link)
-            }
-            endArray()
-        }
+        list("links", span.links, &first) { $0.write($1) }
         uint32("droppedLinksCount", span.droppedLinksCount, &first)
         if span.status != SpanStatus() {
             key("status", &first)
@@ -154,25 +117,18 @@ struct OTLPJSONWriter {
     // MARK: attributes and values
 
     private mutating func attributes(_ attributes: [Attribute], _ first: inout Bool) {
-        guard !attributes.isEmpty else { return }
-        key("attributes", &first)
-        keyValues(attributes)
+        list("attributes", attributes, &first) { $0.keyValue($1) }
     }
 
-    private mutating func keyValues(_ attributes: [Attribute]) {
-        beginArray()
-        for (index, attribute) in attributes.enumerated() {
-            if index > 0 { comma() }
-            var first = true
-            beginObject()
-            key("key", &first)
-            quoted(attribute.key)
-            // An empty value is still written as `{}`, as protobuf JSON writes a set message.
-            key("value", &first)
-            value(attribute.value)
-            endObject()
-        }
-        endArray()
+    private mutating func keyValue(_ attribute: Attribute) {
+        var first = true
+        beginObject()
+        key("key", &first)
+        quoted(attribute.key)
+        // An empty value is still written as `{}`, as protobuf JSON writes a set message.
+        key("value", &first)
+        value(attribute.value)
+        endObject()
     }
 
     private mutating func value(_ value: AttributeValue) {
@@ -205,24 +161,13 @@ struct OTLPJSONWriter {
             key("arrayValue", &first)
             var arrayFirst = true
             beginObject()
-            if !values.isEmpty {
-                key("values", &arrayFirst)
-                beginArray()
-                for (index, element) in values.enumerated() {
-                    if index > 0 { comma() }
-                    self.value(element)
-                }
-                endArray()
-            }
+            list("values", values, &arrayFirst) { $0.value($1) }
             endObject()
         case .keyValueList(let attributes):
             key("kvlistValue", &first)
             var listFirst = true
             beginObject()
-            if !attributes.isEmpty {
-                key("values", &listFirst)
-                keyValues(attributes)
-            }
+            list("values", attributes, &listFirst) { $0.keyValue($1) }
             endObject()
         case .empty:
             break
@@ -230,7 +175,25 @@ struct OTLPJSONWriter {
         endObject()
     }
 
-    // MARK: scalars
+    // MARK: arrays and scalars
+
+    /// `"name":[...]`, left out when empty as proto3 JSON leaves out empty repeated fields.
+    private mutating func list<Element>(
+        _ name: String, _ elements: [Element], _ first: inout Bool, _ element: (inout Self, Element) -> Void
+    ) {
+        guard !elements.isEmpty else { return }
+        key(name, &first)
+        array(elements, element)
+    }
+
+    private mutating func array<Element>(_ elements: [Element], _ element: (inout Self, Element) -> Void) {
+        beginArray()
+        for (index, item) in elements.enumerated() {
+            if index > 0 { comma() }
+            element(&self, item)
+        }
+        endArray()
+    }
 
     private mutating func string(_ name: String, _ value: String, _ first: inout Bool) {
         guard !value.isEmpty else { return }
