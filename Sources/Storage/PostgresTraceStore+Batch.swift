@@ -60,8 +60,9 @@ struct SpanBatch: Sendable {
     var attributeKeys: [AttributeKeyEntry] = []
 
     init(_ spans: [Span]) {
-        var resourceHashes: [Resource: [UInt8]] = [:]
-        var scopeHashes: [InstrumentationScope: [UInt8]] = [:]
+        // Per distinct resource: its hash and its service name (spans from one resource share both).
+        var resourceInfo = Memo<Resource, (hash: [UInt8], service: String)>()
+        var scopeHashes = Memo<InstrumentationScope, [UInt8]>()
         var keys: [AttributeKeyEntry: Int16] = [:]
         func noteKeys(_ attributes: [Attribute], _ source: Source) {
             for attribute in attributes {
@@ -71,26 +72,17 @@ struct SpanBatch: Sendable {
         }
         rows.reserveCapacity(spans.count)
         for span in spans {
-            let resourceHash: [UInt8]
-            if let known = resourceHashes[span.resource] {
-                resourceHash = known
-            } else {
-                let entry = DictionaryEntry(span.resource)
-                resourceHashes[span.resource] = entry.hash
+            let (resourceHash, service) = resourceInfo.value(for: span.resource) { resource in
+                let entry = DictionaryEntry(resource)
                 resources[entry.hash] = entry
-                resourceHash = entry.hash
-                noteKeys(span.resource.attributes, .resource)
+                noteKeys(resource.attributes, .resource)
+                return (entry.hash, resource.serviceName.storable)
             }
-            let scopeHash: [UInt8]
-            if let known = scopeHashes[span.scope] {
-                scopeHash = known
-            } else {
-                let entry = DictionaryEntry(span.scope)
-                scopeHashes[span.scope] = entry.hash
+            let scopeHash = scopeHashes.value(for: span.scope) { scope in
+                let entry = DictionaryEntry(scope)
                 scopes[entry.hash] = entry
-                scopeHash = entry.hash
+                return entry.hash
             }
-            let service = span.serviceName.storable
             let operation = OperationName(service: service, name: span.name.storable, kind: Int16(span.kind.rawValue))
             services.insert(service)
             operations.insert(operation)
@@ -129,6 +121,28 @@ struct SpanBatch: Sendable {
         columns.droppedAttributes.append(Int32(clamping: span.droppedAttributesCount))
         columns.droppedEvents.append(Int32(clamping: span.droppedEventsCount))
         columns.droppedLinks.append(Int32(clamping: span.droppedLinksCount))
+    }
+}
+
+/// What a batch derives from each distinct resource or scope, derived once per value.
+private struct Memo<Key: Hashable, Value> {
+    private var last: (key: Key, value: Value)?
+    private var known: [Key: Value] = [:]
+
+    /// The value for `key`, made by `make` on its first sight. The spans of one request share their
+    /// resource's and scope's storage, so comparing with the previous span's key is usually an
+    /// identity check that spares hashing every attribute of it again.
+    mutating func value(for key: Key, make: (Key) -> Value) -> Value {
+        if let last, last.key == key { return last.value }
+        let value: Value
+        if let found = known[key] {
+            value = found
+        } else {
+            value = make(key)
+            known[key] = value
+        }
+        last = (key, value)
+        return value
     }
 }
 
