@@ -20,4 +20,16 @@ enum HexID {
         guard digits.contains(text.utf8.count), isHex(text), let id = SpanID(hex: text), id.isValid else { return nil }
         return id
     }
+
+    /// A parent span id: nil when empty or all zero (a root span); throws an invalid-parent
+    /// rejection with `detail` when not hex with a digit count in `digits`.
+    static func parentSpanID(
+        _ text: String, digits: ClosedRange<Int>, detail: @autoclosure () -> String
+    ) throws(InvalidSpan) -> SpanID? {
+        if text.isEmpty { return nil }
+        guard digits.contains(text.utf8.count), isHex(text), let id = SpanID(hex: text) else {
+            throw InvalidSpan(.invalidParentSpanID(detail()))
+        }
+        return id.isValid ? id : nil
+    }
 }

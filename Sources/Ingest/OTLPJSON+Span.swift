@@ -135,15 +135,8 @@ extension Span {
             throw InvalidSpan(.invalidSpanID(
                 "spanId must be 16 hex digits, not all zero (got \(json.spanId.utf8.count) characters)"))
         }
-        var parentSpanID: SpanID?
-        if !json.parentSpanId.isEmpty {
-            guard json.parentSpanId.utf8.count == 16, HexID.isHex(json.parentSpanId),
-                  let parent = SpanID(hex: json.parentSpanId) else {
-                throw InvalidSpan(.invalidParentSpanID(
-                    "parentSpanId must be 16 hex digits or empty (got \(json.parentSpanId.utf8.count) characters)"))
-            }
-            parentSpanID = parent.isValid ? parent : nil
-        }
+        let parentSpanID = try HexID.parentSpanID(json.parentSpanId, digits: 16...16, detail:
+            "parentSpanId must be 16 hex digits or empty (got \(json.parentSpanId.utf8.count) characters)")
         let links = json.links.compactMap(SpanLink.init)
         self.init(
             traceID: traceID,

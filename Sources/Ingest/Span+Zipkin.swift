@@ -19,15 +19,8 @@ extension Span {
             throw InvalidSpan(.invalidSpanID(
                 "id must be 16 hex digits, not all zero (got \(zipkin.id.utf8.count) characters)"))
         }
-        var parentSpanID: SpanID?
-        if !zipkin.parentId.isEmpty {
-            guard zipkin.parentId.utf8.count <= 16, HexID.isHex(zipkin.parentId),
-                  let parent = SpanID(hex: zipkin.parentId) else {
-                throw InvalidSpan(.invalidParentSpanID(
-                    "parentId must be 16 hex digits or absent (got \(zipkin.parentId.utf8.count) characters)"))
-            }
-            parentSpanID = parent.isValid ? parent : nil
-        }
+        let parentSpanID = try HexID.parentSpanID(zipkin.parentId, digits: 1...16, detail:
+            "parentId must be 16 hex digits or absent (got \(zipkin.parentId.utf8.count) characters)")
         let events = zipkin.annotations.map(ZipkinAnnotationValue.event)
         guard let startMicros = zipkin.timestamp ?? zipkin.annotations.map(\.timestamp).min() else {
             throw InvalidSpan(SpanRejection(
