@@ -219,6 +219,11 @@ import TraceModel
         #expect(linear.contains("<svg class=\"scatter\""))
     }
 
+    @Test func scaleLinksReEncodeTheQueryInsteadOfCopyingIt() async throws {
+        let (_, html, _) = try await get("/search?service=cart&note=%22%3E%3Cb%20x%3E&scale=linear")
+        #expect(html.contains("href=\"/search?service=cart&amp;note=%22%3E%3Cb%20x%3E&amp;scale=log\""))
+    }
+
     @Test func selectingASpanThatIsNotInTheTraceSaysSo() async throws {
         let (status, html, _) = try await get("/trace/\(Fixture.checkoutID.hex)?span=0000000000009999")
         #expect(status == .ok)

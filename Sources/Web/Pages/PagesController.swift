@@ -87,7 +87,7 @@ public struct PagesController<Context: RequestContext>: Sendable {
             }
             let page = SearchPage(
                 form: form, services: services, operations: operations, results: results, now: now,
-                queryString: request.uri.query ?? ""
+                parameters: parameters
             )
             return render(page, template: "search", status: form.problems.isEmpty ? .ok : .badRequest)
         } catch {

@@ -50,7 +50,8 @@ struct SearchPage: Sendable {
     var logHref: String
     var limitReached: Bool
 
-    init(form: SearchForm, services: [String], operations: [String], results: [TraceSummary]?, now: UInt64, queryString: String) {
+    init(form: SearchForm, services: [String], operations: [String], results: [TraceSummary]?, now: UInt64,
+         parameters: [(String, String)]) {
         self.form = form
         var serviceOptions = [Option(value: "", label: "All services", selected: form.service.isEmpty)]
         serviceOptions += services.map { Option(value: $0, label: $0, selected: $0 == form.service) }
@@ -97,7 +98,11 @@ struct SearchPage: Sendable {
         self.resultsLabel = results.count == 1 ? "1 trace" : "\(results.count) traces"
         self.isLogScale = form.logScale
         self.scatterSVG = ScatterChart(logScale: form.logScale).render(results)
-        let base = queryString.split(separator: "&").filter { !$0.hasPrefix("scale=") }.joined(separator: "&")
+        // Re-encoded from the decoded parameters, never copied from the raw request, so the hrefs hold
+        // percent-encoded values only.
+        let base = parameters.filter { $0.0 != "scale" }
+            .map { HTMLEscaping.queryValue($0.0) + "=" + HTMLEscaping.queryValue($0.1) }
+            .joined(separator: "&")
         self.linearHref = "/search?" + (base.isEmpty ? "" : base + "&") + "scale=linear"
         self.logHref = "/search?" + (base.isEmpty ? "" : base + "&") + "scale=log"
         self.limitReached = form.query.map { results.count >= $0.limit } ?? false
