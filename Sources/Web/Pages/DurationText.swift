@@ -28,26 +28,10 @@ enum DurationText {
         return text
     }
 
-    /// Parses `250ms`, `1.5s`, `800us`/`800µs`, `100ns`, `2m`, `1h` into nanoseconds; `nil` when unreadable.
+    /// Parses `250ms`, `1.5s`, `800us`/`800µs`, `100ns`, `2m`, `1h30m` into nanoseconds; `nil` when unreadable.
+    /// The Jaeger API's Go duration parser, made forgiving of case and spaces (`20 NS`) and of `min`.
     static func parse(_ input: String) -> UInt64? {
-        let text = input.trimmingWhitespace().lowercased()
-        guard let unitStart = text.firstIndex(where: { !($0.isNumber || $0 == ".") }) else { return nil }
-        let number = text[..<unitStart]
-        let unit = text[unitStart...].trimmingWhitespace()
-        guard !number.isEmpty, let value = Double(number), value.isFinite, value >= 0 else { return nil }
-        let multiplier: Double
-        switch unit {
-        case "ns": multiplier = 1
-        case "us", "µs", "μs": multiplier = 1_000
-        case "ms": multiplier = 1_000_000
-        case "s": multiplier = 1_000_000_000
-        case "m", "min": multiplier = 60_000_000_000
-        case "h": multiplier = 3_600_000_000_000
-        default: return nil
-        }
-        let nanos = value * multiplier
-        guard nanos < Double(UInt64.max / 2) else { return nil }
-        return UInt64(nanos.rounded())
+        GoDuration.nanoseconds(input.lowercased().filter { !$0.isWhitespace }, extraUnits: [("min", 60_000_000_000)])
     }
 }
 
