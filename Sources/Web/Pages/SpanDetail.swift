@@ -83,7 +83,7 @@ struct SpanDetail: Sendable {
         parentSpanID = span.parentSpanID?.hex ?? ""
         hasParent = span.parentSpanID?.isValid ?? false
         parentInTrace = node.parentIndex != nil
-        parentHref = span.parentSpanID.map { "/trace/\(span.traceID.hex)?span=\($0.hex)#span-\($0.hex)" } ?? ""
+        parentHref = span.parentSpanID.map { TraceLink.span($0.hex, inTrace: span.traceID.hex, select: true) } ?? ""
         start = TimeText.full(span.startTimeUnixNano)
         offset = DurationText.format(node.offsetNanos)
         duration = DurationText.format(span.durationNanos)
@@ -111,7 +111,7 @@ struct SpanDetail: Sendable {
             let rows = AttributeRow.rows(link.attributes)
             return Link(
                 traceID: link.traceID.hex, spanID: link.spanID.hex,
-                href: "/trace/\(link.traceID.hex)?span=\(link.spanID.hex)#span-\(link.spanID.hex)",
+                href: TraceLink.span(link.spanID.hex, inTrace: link.traceID.hex, select: true),
                 traceState: link.traceState, attributes: rows, hasAttributes: !rows.isEmpty,
                 sameTrace: link.traceID == span.traceID, hasTraceState: !link.traceState.isEmpty
             )
@@ -122,7 +122,7 @@ struct SpanDetail: Sendable {
         droppedResourceAttributes = span.resource.droppedAttributesCount
         hasDropped = [span.droppedAttributesCount, span.droppedEventsCount, span.droppedLinksCount,
                       span.resource.droppedAttributesCount].contains { $0 > 0 }
-        closeHref = "/trace/\(span.traceID.hex)#span-\(span.spanID.hex)"
+        closeHref = TraceLink.span(spanID, inTrace: traceID, select: false)
         hasStatusMessage = !statusMessage.isEmpty
         hasTraceState = !traceState.isEmpty
         hasAttributes = !attributes.isEmpty

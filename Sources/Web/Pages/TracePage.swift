@@ -109,7 +109,7 @@ struct TracePage: Sendable {
             rows.append(Row(
                 spanID: spanHex,
                 anchor: "span-" + spanHex,
-                href: isSelected ? "/trace/\(traceHex)#span-\(spanHex)" : "/trace/\(traceHex)?span=\(spanHex)#span-\(spanHex)",
+                href: TraceLink.span(spanHex, inTrace: traceHex, select: !isSelected),
                 name: span.name,
                 service: span.serviceName,
                 colorClass: ServiceColor.cssClass(for: span.serviceName),
