@@ -15,10 +15,8 @@ struct AttributeRow: Sendable {
             if case .keyValueList(let nested) = attribute.value, depth < 8, !nested.isEmpty {
                 rows += Self.rows(nested, prefix: key + ".", depth: depth + 1)
             } else {
-                rows.append(AttributeRow(
-                    key: key, value: attribute.value.text, type: typeName(attribute.value),
-                    isEmpty: attribute.value.text.isEmpty
-                ))
+                let text = attribute.value.text
+                rows.append(AttributeRow(key: key, value: text, type: typeName(attribute.value), isEmpty: text.isEmpty))
             }
         }
         return rows
