@@ -44,7 +44,8 @@ extension DemoTraceBuilder {
 
     /// Records a server span's answer; a 5xx the handler did not explain becomes an error.
     private static func respond(_ server: inout OpenSpan, status: Int) {
-        Self.respond(&server, status: status)
+        server.set("http.response.status_code", .int(Int64(status)))
+        if status >= 500, server.span.status.code == .unset { server.fail("", type: String(status)) }
     }
 
     /// A call from the caller's service to another instrumented service: a client span in the
