@@ -11,6 +11,13 @@ struct IngestPipeline: Sendable {
     let logger: Logger
     let now: @Sendable () -> UInt64
 
+    init(writer: any TraceWriter, limits: IngestLimits, logger: Logger, now: @escaping @Sendable () -> UInt64) {
+        self.writer = writer
+        self.validator = SpanTimestampValidator(limits: limits)
+        self.logger = logger
+        self.now = now
+    }
+
     /// The writer failed; the details are logged, the client is told to retry.
     struct WriteFailed: Error {}
 

@@ -14,10 +14,9 @@ public struct ZipkinController<Context: RequestContext>: Sendable {
     /// - Parameter now: the clock for timestamp validation, Unix nanoseconds (injected for tests).
     public init(
         writer: any TraceWriter, limits: IngestLimits = IngestLimits(), logger: Logger,
-        now: @escaping @Sendable () -> UInt64 = { UInt64(Date().timeIntervalSince1970 * 1_000_000_000) }
+        now: @escaping @Sendable () -> UInt64 = { SystemClock.unixNanos() }
     ) {
-        self.pipeline = IngestPipeline(
-            writer: writer, validator: SpanTimestampValidator(limits: limits), logger: logger, now: now)
+        self.pipeline = IngestPipeline(writer: writer, limits: limits, logger: logger, now: now)
         self.bodyReader = IngestBodyReader(maxBodyBytes: limits.maxBodyBytes)
         self.logger = logger
     }

@@ -13,7 +13,7 @@ public struct PagesController<Context: RequestContext>: Sendable {
     let now: @Sendable () -> UInt64
 
     public init(reader: any TraceReader, templates: MustacheLibrary, logger: Logger) {
-        self.init(reader: reader, templates: templates, logger: logger, now: { Self.systemNowUnixNano() })
+        self.init(reader: reader, templates: templates, logger: logger, now: { SystemClock.unixNanos() })
     }
 
     /// - Parameter now: the clock, in Unix nanoseconds (injected by tests).
@@ -35,10 +35,6 @@ public struct PagesController<Context: RequestContext>: Sendable {
         router.get("/trace/:traceID") { request, context in
             await self.trace(request, id: context.parameters.get("traceID") ?? "")
         }
-    }
-
-    static func systemNowUnixNano() -> UInt64 {
-        UInt64(max(Date().timeIntervalSince1970, 0) * 1_000_000_000)
     }
 
     // MARK: Pages
