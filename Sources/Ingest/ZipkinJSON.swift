@@ -1,3 +1,5 @@
+import TraceModel
+
 /// The Zipkin v2 JSON span shape (`POST /api/v2/spans` takes an array of these). Decoding is
 /// lenient where tracers differ: tag values that are numbers or booleans become strings,
 /// timestamps may be written as decimal strings.
@@ -80,19 +82,22 @@ enum ZipkinJSON {
 
         init(from decoder: any Decoder) throws {
             let container = try decoder.singleValueContainer()
+            let value: AttributeValue
             if let string = try? container.decode(String.self) {
-                text = string
+                value = .string(string)
             } else if let bool = try? container.decode(Bool.self) {
-                text = bool ? "true" : "false"
+                value = .bool(bool)
             } else if let int = try? container.decode(Int64.self) {
-                text = String(int)
+                value = .int(int)
             } else if let double = try? container.decode(Double.self) {
-                text = String(double)
+                value = .double(double)
             } else if container.decodeNil() {
-                text = ""
+                value = .empty
             } else {
                 throw DecodingError.dataCorruptedError(in: container, debugDescription: "a tag value must be a string")
             }
+            // Numbers and booleans spelled as `AttributeValue.text` spells them everywhere else.
+            text = value.text
         }
     }
 }
