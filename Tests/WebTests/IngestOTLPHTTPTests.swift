@@ -55,6 +55,18 @@ import TraceModel
         return Application(router: router)
     }
 
+    /// Posts one body to `/v1/traces` on a fresh application over `store` and hands the response to `check`.
+    static func postTraces(
+        _ body: ByteBuffer, headers: HTTPFields, store: InMemoryTraceStore = InMemoryTraceStore(),
+        writer: (any TraceWriter)? = nil, limits: IngestLimits = IngestLimits(), testing: TestingSetup = .router,
+        check: @escaping @Sendable (TestResponse) async throws -> Void
+    ) async throws {
+        try await makeApplication(store: store, writer: writer, limits: limits).test(testing) { client in
+            try await client.execute(
+                uri: "/v1/traces", method: .post, headers: headers, body: body, testCallback: check)
+        }
+    }
+
     static func json(_ buffer: ByteBuffer) throws -> [String: Any] {
         let object = try JSONSerialization.jsonObject(with: Data(buffer.readableBytesView))
         return try #require(object as? [String: Any])
@@ -159,13 +171,11 @@ import TraceModel
             "spanId":"eee19b7ec3c1b174","name":"add item","kind":2,"startTimeUnixNano":"\(start)",
             "endTimeUnixNano":"\(start + 5_000)","unknownField":1}]}]}]}
             """
-        try await Self.makeApplication(store: store).test(.router) { client in
-            try await client.execute(
-                uri: "/v1/traces", method: .post, headers: [.contentType: "application/json"],
-                body: ByteBuffer(string: body)
-            ) { response in
-                #expect(response.status == .ok)
-            }
+        try await Self.postTraces(
+            ByteBuffer(string: body),
+            headers: [.contentType: "application/json"], store: store
+        ) { response in
+            #expect(response.status == .ok)
         }
         let spans = try await store.trace(id: try #require(TraceID(hex: "5b8efff798038103d269b633813fc60c")))
         #expect(spans.map(\.name) == ["add item"])
@@ -176,13 +186,11 @@ import TraceModel
         let store = InMemoryTraceStore()
         var plain = ByteBuffer(bytes: try OTLPTraceCodec.encodeProtobuf([Self.richSpan()]))
         let compressed = try plain.compress(with: .gzip())
-        try await Self.makeApplication(store: store).test(.router) { client in
-            try await client.execute(
-                uri: "/v1/traces", method: .post,
-                headers: [.contentType: "application/x-protobuf", .contentEncoding: "gzip"], body: compressed
-            ) { response in
-                #expect(response.status == .ok)
-            }
+        try await Self.postTraces(
+            compressed,
+            headers: [.contentType: "application/x-protobuf", .contentEncoding: "gzip"], store: store
+        ) { response in
+            #expect(response.status == .ok)
         }
         #expect(try await store.trace(id: Self.traceID).count == 1)
     }
@@ -206,14 +214,11 @@ import TraceModel
     }
 
     @Test func corruptGzipIsRejectedWith400() async throws {
-        try await Self.makeApplication(store: InMemoryTraceStore()).test(.router) { client in
-            try await client.execute(
-                uri: "/v1/traces", method: .post,
-                headers: [.contentType: "application/json", .contentEncoding: "gzip"],
-                body: ByteBuffer(bytes: [0x1F, 0x8B, 0x08, 0x00, 0xFF, 0xFF, 0xFF, 0xFF, 0x00, 0x03, 0xAA, 0xBB])
-            ) { response in
-                #expect(response.status == .badRequest)
-            }
+        try await Self.postTraces(
+            ByteBuffer(bytes: [0x1F, 0x8B, 0x08, 0x00, 0xFF, 0xFF, 0xFF, 0xFF, 0x00, 0x03, 0xAA, 0xBB]),
+            headers: [.contentType: "application/json", .contentEncoding: "gzip"]
+        ) { response in
+            #expect(response.status == .badRequest)
         }
     }
 
@@ -235,28 +240,23 @@ import TraceModel
 
         let clock = ContinuousClock()
         let started = clock.now
-        try await Self.makeApplication(store: InMemoryTraceStore()).test(.router) { client in
-            try await client.execute(
-                uri: "/v1/traces", method: .post,
-                headers: [.contentType: "application/x-protobuf", .contentEncoding: "gzip"], body: bomb
-            ) { response in
-                #expect(response.status == .contentTooLarge)
-            }
+        try await Self.postTraces(
+            bomb,
+            headers: [.contentType: "application/x-protobuf", .contentEncoding: "gzip"]
+        ) { response in
+            #expect(response.status == .contentTooLarge)
         }
         #expect(clock.now - started < .seconds(10))
     }
 
     @Test func oversizedPlainBodyIsRejectedWith413() async throws {
-        let app = Self.makeApplication(store: InMemoryTraceStore(), limits: IngestLimits(maxBodyBytes: 1_000))
-        try await app.test(.router) { client in
-            try await client.execute(
-                uri: "/v1/traces", method: .post, headers: [.contentType: "application/json"],
-                body: ByteBuffer(repeating: UInt8(ascii: " "), count: 5_000)
-            ) { response in
-                #expect(response.status == .contentTooLarge)
-                let status = try Self.json(response.body)
-                #expect(status["message"] as? String != nil)
-            }
+        try await Self.postTraces(
+            ByteBuffer(repeating: UInt8(ascii: " "), count: 5_000),
+            headers: [.contentType: "application/json"], limits: IngestLimits(maxBodyBytes: 1_000)
+        ) { response in
+            #expect(response.status == .contentTooLarge)
+            let status = try Self.json(response.body)
+            #expect(status["message"] as? String != nil)
         }
     }
 
@@ -265,13 +265,11 @@ import TraceModel
         var span = Self.richSpan()
         span.attributes.append(Attribute("big", .string(String(repeating: "x", count: 3 * 1024 * 1024))))
         let body = try OTLPTraceCodec.encodeProtobuf([span])
-        try await Self.makeApplication(store: store).test(.router) { client in
-            try await client.execute(
-                uri: "/v1/traces", method: .post, headers: [.contentType: "application/x-protobuf"],
-                body: ByteBuffer(bytes: body)
-            ) { response in
-                #expect(response.status == .ok)
-            }
+        try await Self.postTraces(
+            ByteBuffer(bytes: body),
+            headers: [.contentType: "application/x-protobuf"], store: store
+        ) { response in
+            #expect(response.status == .ok)
         }
         #expect(try await store.trace(id: Self.traceID).first?.attributes["big"]?.text.count == 3 * 1024 * 1024)
     }
@@ -282,37 +280,29 @@ import TraceModel
         span.attributes.append(Attribute("big", .string(String(repeating: "y", count: 3 * 1024 * 1024))))
         var plain = ByteBuffer(bytes: try OTLPTraceCodec.encodeProtobuf([span]))
         let compressed = try plain.compress(with: .gzip())
-        try await Self.makeApplication(store: store).test(.live) { client in
-            try await client.execute(
-                uri: "/v1/traces", method: .post,
-                headers: [.contentType: "application/x-protobuf", .contentEncoding: "gzip"], body: compressed
-            ) { response in
-                #expect(response.status == .ok)
-            }
+        try await Self.postTraces(
+            compressed,
+            headers: [.contentType: "application/x-protobuf", .contentEncoding: "gzip"], store: store, testing: .live
+        ) { response in
+            #expect(response.status == .ok)
         }
         #expect(try await store.trace(id: Self.traceID).count == 1)
     }
 
     @Test func unknownContentTypeIsRejectedWith415AndAStatusBody() async throws {
-        try await Self.makeApplication(store: InMemoryTraceStore()).test(.router) { client in
-            try await client.execute(
-                uri: "/v1/traces", method: .post, headers: [.contentType: "text/plain"], body: ByteBuffer(string: "hi")
-            ) { response in
-                #expect(response.status == .unsupportedMediaType)
-                let message = try #require(try Self.json(response.body)["message"] as? String)
-                #expect(message.contains("application/x-protobuf"))
-            }
+        try await Self.postTraces(ByteBuffer(string: "hi"), headers: [.contentType: "text/plain"]) { response in
+            #expect(response.status == .unsupportedMediaType)
+            let message = try #require(try Self.json(response.body)["message"] as? String)
+            #expect(message.contains("application/x-protobuf"))
         }
     }
 
     @Test func unknownContentEncodingIsRejectedWith415() async throws {
-        try await Self.makeApplication(store: InMemoryTraceStore()).test(.router) { client in
-            try await client.execute(
-                uri: "/v1/traces", method: .post,
-                headers: [.contentType: "application/json", .contentEncoding: "br"], body: ByteBuffer(string: "{}")
-            ) { response in
-                #expect(response.status == .unsupportedMediaType)
-            }
+        try await Self.postTraces(
+            ByteBuffer(string: "{}"),
+            headers: [.contentType: "application/json", .contentEncoding: "br"]
+        ) { response in
+            #expect(response.status == .unsupportedMediaType)
         }
     }
 
@@ -358,34 +348,29 @@ import TraceModel
         future.startTimeUnixNano = Self.now + 2 * 86_400 * 1_000_000_000
         future.endTimeUnixNano = future.startTimeUnixNano + 1
         let body = try OTLPTraceCodec.encodeJSON([Self.richSpan(), ancient, backwards, future])
-        try await Self.makeApplication(store: store).test(.router) { client in
-            try await client.execute(
-                uri: "/v1/traces", method: .post, headers: [.contentType: "application/json"],
-                body: ByteBuffer(bytes: body)
-            ) { response in
-                #expect(response.status == .ok)
-                let partial = try #require(try Self.json(response.body)["partialSuccess"] as? [String: Any])
-                #expect("\(partial["rejectedSpans"] ?? "")" == "3")
-                let message = try #require(partial["errorMessage"] as? String)
-                #expect(message.contains("timestamp_out_of_range (2)"))
-                #expect(message.contains("end_before_start (1)"))
-            }
+        try await Self.postTraces(
+            ByteBuffer(bytes: body),
+            headers: [.contentType: "application/json"], store: store
+        ) { response in
+            #expect(response.status == .ok)
+            let partial = try #require(try Self.json(response.body)["partialSuccess"] as? [String: Any])
+            #expect("\(partial["rejectedSpans"] ?? "")" == "3")
+            let message = try #require(partial["errorMessage"] as? String)
+            #expect(message.contains("timestamp_out_of_range (2)"))
+            #expect(message.contains("end_before_start (1)"))
         }
         #expect(try await store.trace(id: Self.traceID).map(\.spanID) == [Self.richSpan().spanID])
     }
 
     @Test func storageFailureIsAnswered503WithRetryAfter() async throws {
-        let app = Self.makeApplication(store: InMemoryTraceStore(), writer: UnavailableTraceWriter())
         let body = try OTLPTraceCodec.encodeProtobuf([Self.richSpan()])
-        try await app.test(.router) { client in
-            try await client.execute(
-                uri: "/v1/traces", method: .post, headers: [.contentType: "application/x-protobuf"],
-                body: ByteBuffer(bytes: body)
-            ) { response in
-                #expect(response.status == .serviceUnavailable)
-                #expect(response.headers[.retryAfter] == "5")
-                #expect(!String(buffer: response.body).contains("database is gone"))
-            }
+        try await Self.postTraces(
+            ByteBuffer(bytes: body),
+            headers: [.contentType: "application/x-protobuf"], writer: UnavailableTraceWriter()
+        ) { response in
+            #expect(response.status == .serviceUnavailable)
+            #expect(response.headers[.retryAfter] == "5")
+            #expect(!String(buffer: response.body).contains("database is gone"))
         }
     }
 }
