@@ -10,6 +10,8 @@ struct JaegerTrace: Encodable, Sendable {
         case traceID, spans, processes, warnings
     }
 
+    // Written out (here and in `JaegerSpan`) because the synthesized encoder omits a nil
+    // `warnings`, while Jaeger writes `"warnings": null` and clients read the key.
     func encode(to encoder: any Encoder) throws {
         var container = encoder.container(keyedBy: CodingKeys.self)
         try container.encode(traceID, forKey: .traceID)
