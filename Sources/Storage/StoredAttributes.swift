@@ -30,28 +30,67 @@ enum StoredAttributes {
 
     // MARK: Attributes
 
-    static func json(_ attributes: [Attribute]) -> StoredJSON {
-        .object(attributes.map { (key: $0.key, value: json($0.value)) })
+    // Written straight into the column's text (no intermediate JSON tree): this runs for every
+    // attribute of every span written.
+
+    static func encode(_ attributes: [Attribute]) -> String {
+        var output = ""
+        write(attributes, into: &output)
+        return output
     }
 
-    static func json(_ value: AttributeValue) -> StoredJSON {
+    /// One value's JSON text, as it stands in an attribute object.
+    static func encode(_ value: AttributeValue) -> String {
+        var output = ""
+        write(value, into: &output)
+        return output
+    }
+
+    static func write(_ attributes: [Attribute], into output: inout String) {
+        output += "{"
+        for (index, attribute) in attributes.enumerated() {
+            if index > 0 { output += "," }
+            StoredJSON.writeString(attribute.key, into: &output)
+            output += ":"
+            write(attribute.value, into: &output)
+        }
+        output += "}"
+    }
+
+    static func write(_ value: AttributeValue, into output: inout String) {
         switch value {
-        case .empty: return .null
-        case .string(let text): return .string(text)
-        case .bool(let flag): return .bool(flag)
-        case .int(let number): return .number(String(number))
+        case .empty: output += "null"
+        case .string(let text): StoredJSON.writeString(text, into: &output)
+        case .bool(let flag): output += flag ? "true" : "false"
+        case .int(let number): output += String(number)
         case .double(let number):
             let text = String(number)
             let survivesAsNumber = number.isFinite && !(number == 0 && number.sign == .minus)
                 && text.contains(".") && !text.contains("e")
-            return survivesAsNumber ? .number(text) : .object([(key: "$d", value: .string(text))])
-        case .bytes(let bytes): return .object([(key: "$b", value: .string(Data(bytes).base64EncodedString()))])
-        case .array(let values): return .array(values.map(json))
-        case .keyValueList(let attributes): return .object([(key: "$kv", value: json(attributes))])
+            if survivesAsNumber {
+                output += text
+            } else {
+                output += "{\"$d\":"
+                StoredJSON.writeString(text, into: &output)
+                output += "}"
+            }
+        case .bytes(let bytes):
+            output += "{\"$b\":\""
+            output += Data(bytes).base64EncodedString()
+            output += "\"}"
+        case .array(let values):
+            output += "["
+            for (index, element) in values.enumerated() {
+                if index > 0 { output += "," }
+                write(element, into: &output)
+            }
+            output += "]"
+        case .keyValueList(let attributes):
+            output += "{\"$kv\":"
+            write(attributes, into: &output)
+            output += "}"
         }
     }
-
-    static func encode(_ attributes: [Attribute]) -> String { json(attributes).text }
 
     static func decode(_ text: String) throws -> [Attribute] {
         try attributes(StoredJSON.parse(text))
@@ -94,12 +133,16 @@ enum StoredAttributes {
     /// `[{"t":ns,"n":name,"a":{...},"d":dropped}]`; `nil` (SQL NULL) for no events.
     static func encode(_ events: [SpanEvent]) -> String? {
         guard !events.isEmpty else { return nil }
-        return StoredJSON.array(events.map { event in
-            var members: [(key: String, value: StoredJSON)] = [("t", .number(String(event.timeUnixNano))), ("n", .string(event.name))]
-            if !event.attributes.isEmpty { members.append(("a", json(event.attributes))) }
-            if event.droppedAttributesCount > 0 { members.append(("d", .number(String(event.droppedAttributesCount)))) }
-            return .object(members)
-        }).text
+        var output = "["
+        for (index, event) in events.enumerated() {
+            if index > 0 { output += "," }
+            output += "{\"t\":\(event.timeUnixNano),\"n\":"
+            StoredJSON.writeString(event.name, into: &output)
+            if !event.attributes.isEmpty { output += ",\"a\":"; write(event.attributes, into: &output) }
+            if event.droppedAttributesCount > 0 { output += ",\"d\":\(event.droppedAttributesCount)" }
+            output += "}"
+        }
+        return output + "]"
     }
 
     static func decodeEvents(_ text: String?) throws -> [SpanEvent] {
@@ -117,14 +160,17 @@ enum StoredAttributes {
     /// `[{"t":traceHex,"s":spanHex,"ts":traceState,"a":{...},"d":dropped,"f":flags}]`; `nil` for no links.
     static func encode(_ links: [SpanLink]) -> String? {
         guard !links.isEmpty else { return nil }
-        return StoredJSON.array(links.map { link in
-            var members: [(key: String, value: StoredJSON)] = [("t", .string(link.traceID.hex)), ("s", .string(link.spanID.hex))]
-            if !link.traceState.isEmpty { members.append(("ts", .string(link.traceState))) }
-            if !link.attributes.isEmpty { members.append(("a", json(link.attributes))) }
-            if link.droppedAttributesCount > 0 { members.append(("d", .number(String(link.droppedAttributesCount)))) }
-            if link.flags != 0 { members.append(("f", .number(String(link.flags)))) }
-            return .object(members)
-        }).text
+        var output = "["
+        for (index, link) in links.enumerated() {
+            if index > 0 { output += "," }
+            output += "{\"t\":\"\(link.traceID.hex)\",\"s\":\"\(link.spanID.hex)\""
+            if !link.traceState.isEmpty { output += ",\"ts\":"; StoredJSON.writeString(link.traceState, into: &output) }
+            if !link.attributes.isEmpty { output += ",\"a\":"; write(link.attributes, into: &output) }
+            if link.droppedAttributesCount > 0 { output += ",\"d\":\(link.droppedAttributesCount)" }
+            if link.flags != 0 { output += ",\"f\":\(link.flags)" }
+            output += "}"
+        }
+        return output + "]"
     }
 
     static func decodeLinks(_ text: String?) throws -> [SpanLink] {

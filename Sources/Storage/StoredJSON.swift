@@ -1,4 +1,5 @@
-/// A JSON value as Skein writes it into (and reads it back from) PostgreSQL `jsonb`.
+/// A JSON value as Skein reads it back from PostgreSQL `jsonb` (writing goes straight to text:
+/// `StoredAttributes.write` and `writeString` below).
 ///
 /// Numbers keep their text, so integers never pass through `Double` and `1.0` stays a double.
 /// Objects keep their members in order (as a list), which lets duplicate keys be resolved by the
@@ -15,38 +16,6 @@ enum StoredJSON: Sendable {
     subscript(key: String) -> StoredJSON? {
         guard case .object(let members) = self else { return nil }
         return members.last { $0.key == key }?.value
-    }
-
-    /// Compact JSON text.
-    var text: String {
-        var output = ""
-        write(into: &output)
-        return output
-    }
-
-    func write(into output: inout String) {
-        switch self {
-        case .null: output += "null"
-        case .bool(let value): output += value ? "true" : "false"
-        case .number(let digits): output += digits
-        case .string(let value): Self.writeString(value, into: &output)
-        case .array(let values):
-            output += "["
-            for (index, value) in values.enumerated() {
-                if index > 0 { output += "," }
-                value.write(into: &output)
-            }
-            output += "]"
-        case .object(let members):
-            output += "{"
-            for (index, member) in members.enumerated() {
-                if index > 0 { output += "," }
-                Self.writeString(member.key, into: &output)
-                output += ":"
-                member.value.write(into: &output)
-            }
-            output += "}"
-        }
     }
 
     /// Writes a JSON string literal. PostgreSQL cannot store U+0000 in `jsonb` or `text`, so it is
@@ -86,7 +55,12 @@ enum StoredJSON: Sendable {
         init(bytes: [UInt8]) { self.bytes = bytes }
 
         mutating func skipWhitespace() {
-            while position < bytes.count, [0x20, 0x0A, 0x0D, 0x09].contains(bytes[position]) { position += 1 }
+            while position < bytes.count {
+                switch bytes[position] {
+                case 0x20, 0x0A, 0x0D, 0x09: position += 1
+                default: return
+                }
+            }
         }
 
         func failure(_ message: String) -> StoredJSONError { StoredJSONError(message: message, position: position) }

@@ -52,7 +52,7 @@ final class PostgresTraceStoreTests: XCTestCase {
         let values: [AttributeValue] = [.string("a'b"), .int(-7), .double(0.25), .double(1e300), .double(.nan), .bool(true), .bytes([0, 255]), .empty]
         try await TestDatabase.with(migrated: true) { database in
             for value in values {
-                let json = StoredAttributes.json(value).text
+                let json = StoredAttributes.encode(value)
                 let text = try await strings(database, "SELECT skein_attribute_text(\(json)::jsonb)")
                 XCTAssertEqual(text, [value.text], "\(value)")
             }
