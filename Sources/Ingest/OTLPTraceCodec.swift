@@ -44,6 +44,9 @@ public enum OTLPTraceCodec {
             throw IngestDecodingError("OTLP/JSON body could not be decoded: \(describe(error))")
         }
         var decoded = DecodedSpans()
+        decoded.spans.reserveCapacity(document.resourceSpans.reduce(0) { total, group in
+            total + group.scopeSpans.reduce(0) { $0 + $1.spans.count }
+        })
         for group in document.resourceSpans {
             group.appendSpans(to: &decoded)
         }
