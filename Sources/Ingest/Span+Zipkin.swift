@@ -22,7 +22,7 @@ extension Span {
         let parentSpanID = try HexID.parentSpanID(zipkin.parentId, digits: 1...16, detail:
             "parentId must be 16 hex digits or absent (got \(zipkin.parentId.utf8.count) characters)")
         let events = zipkin.annotations.map(ZipkinAnnotationValue.event)
-        guard let startMicros = zipkin.timestamp ?? zipkin.annotations.map(\.timestamp).min() else {
+        guard let startMicros = zipkin.timestamp ?? zipkin.annotations.lazy.map(\.timestamp).min() else {
             throw InvalidSpan(SpanRejection(
                 reason: "missing_timestamp", detail: "span has neither a timestamp nor annotations"))
         }
