@@ -3,6 +3,10 @@ import TraceModel
 import XCTest
 
 /// The storage contract checks against the in-memory store.
+///
+/// Every store's class lists the same one-line tests on purpose: on Linux, XCTest discovery does
+/// not run test methods a class inherits (swift-package-manager issue 5573), so a shared base class
+/// would silently run nothing. The checks themselves live once, in `TraceStoreConformance`.
 final class InMemoryTraceStoreConformanceTests: XCTestCase {
     private func run(_ check: (any TraceWriter & TraceReader) async throws -> Void) async throws {
         try await check(InMemoryTraceStore())

@@ -3,6 +3,10 @@ import TraceModel
 import XCTest
 
 /// The storage contract checks against PostgreSQL (a fresh, migrated database per test).
+///
+/// Every store's class lists the same one-line tests on purpose: on Linux, XCTest discovery does
+/// not run test methods a class inherits (swift-package-manager issue 5573), so a shared base class
+/// would silently run nothing. The checks themselves live once, in `TraceStoreConformance`.
 final class PostgresTraceStoreConformanceTests: XCTestCase {
     private func run(_ check: (any TraceWriter & TraceReader) async throws -> Void) async throws {
         try await TestDatabase.with(migrated: true) { database in
