@@ -26,19 +26,7 @@ enum ZipkinAnnotationValue {
 
         init(from decoder: any Decoder) throws {
             let container = try decoder.singleValueContainer()
-            if container.decodeNil() {
-                value = .empty
-            } else if let bool = try? container.decode(Bool.self) {
-                value = .bool(bool)
-            } else if let int = try? container.decode(Int64.self) {
-                value = .int(int)
-            } else if let double = try? container.decode(Double.self) {
-                value = .double(double)
-            } else if let string = try? container.decode(String.self) {
-                value = .string(string)
-            } else {
-                value = .array(try container.decode([EventValue].self).map(\.value))
-            }
+            value = try container.zipkinScalar() ?? .array(container.decode([EventValue].self).map(\.value))
         }
     }
 }

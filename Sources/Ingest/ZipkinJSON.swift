@@ -82,23 +82,25 @@ enum ZipkinJSON {
 
         init(from decoder: any Decoder) throws {
             let container = try decoder.singleValueContainer()
-            let value: AttributeValue
-            if let string = try? container.decode(String.self) {
-                value = .string(string)
-            } else if let bool = try? container.decode(Bool.self) {
-                value = .bool(bool)
-            } else if let int = try? container.decode(Int64.self) {
-                value = .int(int)
-            } else if let double = try? container.decode(Double.self) {
-                value = .double(double)
-            } else if container.decodeNil() {
-                value = .empty
-            } else {
+            guard let value = container.zipkinScalar() else {
                 throw DecodingError.dataCorruptedError(in: container, debugDescription: "a tag value must be a string")
             }
             // Numbers and booleans spelled as `AttributeValue.text` spells them everywhere else.
             text = value.text
         }
+    }
+}
+
+extension SingleValueDecodingContainer {
+    /// A JSON string, boolean, integer, double or null as an attribute value; nil for arrays
+    /// and objects. Strings are tried first: nearly every Zipkin value is one.
+    func zipkinScalar() -> AttributeValue? {
+        if let string = try? decode(String.self) { return .string(string) }
+        if let bool = try? decode(Bool.self) { return .bool(bool) }
+        if let int = try? decode(Int64.self) { return .int(int) }
+        if let double = try? decode(Double.self) { return .double(double) }
+        if decodeNil() { return .empty }
+        return nil
     }
 }
 
