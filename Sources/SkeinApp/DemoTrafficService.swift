@@ -9,14 +9,16 @@ struct DemoTrafficService: Service {
     let logger: Logger
 
     func run() async throws {
-        let port = await ports.port(of: .otlpHTTP)
-        var demo = DemoConfiguration()
-        demo.endpoint = "http://\(configuration.localHost):\(port)"
-        demo.tracesPerSecond = configuration.demoRate
-        let generator = DemoTrafficGenerator(configuration: demo, logger: logger)
-        logger.notice("demo traffic: sending \(configuration.demoRate) traces/s to \(demo.endpoint)")
+        // The wait for the listener is inside the cancellation too: when the OTLP listener fails
+        // to bind, the group shuts down gracefully and this service must not wait for it forever.
         _ = try? await cancelWhenGracefulShutdown {
-            try await generator.run()
+            let port = try await ports.port(of: .otlpHTTP)
+            var demo = DemoConfiguration()
+            demo.endpoint = "http://\(configuration.localHost):\(port)"
+            demo.tracesPerSecond = configuration.demoRate
+            let generator = DemoTrafficGenerator(configuration: demo, logger: logger)
+            logger.notice("demo traffic: sending \(configuration.demoRate) traces/s to \(demo.endpoint)")
+            return try await generator.run()
         }
     }
 }

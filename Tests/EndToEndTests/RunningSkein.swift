@@ -26,9 +26,9 @@ final class RunningSkein: Sendable {
         let task = Task { try await server.run() }
         return RunningSkein(
             server: server, task: task,
-            ui: await server.ports.port(of: .ui),
-            otlp: await server.ports.port(of: .otlpHTTP),
-            zipkin: await server.ports.port(of: .zipkin),
+            ui: try await server.ports.port(of: .ui),
+            otlp: try await server.ports.port(of: .otlpHTTP),
+            zipkin: try await server.ports.port(of: .zipkin),
             dataDirectory: dataDirectory)
     }
 

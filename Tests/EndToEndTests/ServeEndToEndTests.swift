@@ -80,6 +80,21 @@ final class ServeEndToEndTests: XCTestCase {
         }
     }
 
+    /// `serve --demo` with an OTLP port already taken: the demo's wait for a listener that never
+    /// binds must end with the shutdown rather than hold the process up forever.
+    func testWaitingForAListenerThatNeverBindsEndsWhenCancelled() async throws {
+        let ports = ListenerPorts()
+        let wait = Task { try await ports.port(of: .otlpHTTP) }
+        try await Task.sleep(for: .milliseconds(50))
+        wait.cancel()
+        do {
+            let port = try await wait.value
+            XCTFail("got port \(port) from a listener that never bound")
+        } catch {
+            XCTAssertTrue(error is CancellationError, "\(error)")
+        }
+    }
+
     func testMigrateWorksWhileServeRunsOnTheSameDataFolder() async throws {
         try await withRunningSkein { skein in
             var logger = Logger(label: "migrate")
