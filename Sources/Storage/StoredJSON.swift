@@ -130,7 +130,16 @@ enum StoredJSON: Sendable {
 
         mutating func parseString() throws -> String {
             try expect(UInt8(ascii: "\""))
-            var utf8: [UInt8] = []
+            // Most strings have no escapes: take them as one slice.
+            let start = position
+            while position < bytes.count, bytes[position] != UInt8(ascii: "\""), bytes[position] != UInt8(ascii: "\\") {
+                position += 1
+            }
+            if position < bytes.count, bytes[position] == UInt8(ascii: "\"") {
+                position += 1
+                return String(decoding: bytes[start..<position - 1], as: UTF8.self)
+            }
+            var utf8 = Array(bytes[start..<position])
             while true {
                 guard position < bytes.count else { throw failure("unterminated string") }
                 let byte = bytes[position]
