@@ -20,8 +20,8 @@ struct Demo: AsyncParsableCommand {
     @Option(help: "Random seed, for repeatable traffic; a random one (logged) when absent.")
     var seed: UInt64?
 
-    @Option(name: .customLong("log-level"))
-    var logLevel: String = "info"
+    @Option(name: .customLong("log-level"), help: "trace, debug, info, notice, warning, error (SKEIN_LOG_LEVEL).")
+    var logLevel: String = Environment.string("SKEIN_LOG_LEVEL") ?? "info"
 
     func run() async throws {
         let report = try await runDemo(
