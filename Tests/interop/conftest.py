@@ -146,7 +146,6 @@ def skein(artifacts: Path) -> SkeinServer:
         "--max-body-bytes", str(MAX_BODY_BYTES),
     ]
     env = {k: v for k, v in os.environ.items() if not k.startswith("SKEIN_")}
-    env.setdefault("LOG_LEVEL", "info")
     print(f"\n[interop] starting: {' '.join(command)} (log: {log_path})")
     global _server_started_here
     _server_started_here = True
