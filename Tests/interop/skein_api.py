@@ -55,6 +55,14 @@ def read_jaeger_trace(http: requests.Session, ui: str, trace_id: str, expected_c
     return data[0]
 
 
+def assert_round_trip(skein, http: requests.Session, sent: dict, trace_id_hex: str):
+    """Reads the trace back through /api/v3 and checks every canonical span came back exactly."""
+    got = read_v3_spans(http, skein.ui, trace_id_hex, len(sent))
+    assert sorted(got) == sorted(sent), "the same span ids"
+    for span_id, expected in sent.items():
+        assert got[span_id] == expected, f"span {expected['name']!r} differs after the round trip"
+
+
 def same_id(a: str, b: str) -> bool:
     """Jaeger may drop leading zeros from hex ids."""
     return int(a, 16) == int(b, 16)

@@ -9,14 +9,7 @@ import time
 
 import otlp_canonical as canon
 import raw_otlp
-from skein_api import read_v3_spans
-
-
-def assert_round_trip(skein, http, sent: dict, trace_id_hex: str):
-    got = read_v3_spans(http, skein.ui, trace_id_hex, len(sent))
-    assert sorted(got) == sorted(sent), "the same span ids"
-    for span_id, expected in sent.items():
-        assert got[span_id] == expected, f"span {expected['name']!r} differs after the round trip"
+from skein_api import assert_round_trip
 
 
 def test_raw_protobuf_with_every_value_kind_round_trips_exactly(skein, http):

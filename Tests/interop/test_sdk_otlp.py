@@ -10,7 +10,7 @@ import pytest
 
 import otlp_canonical as canon
 from sdk_trace import ALL_TYPES, TRACE_STATE, SentTrace
-from skein_api import assert_jaeger_span, read_jaeger_trace, read_v3_spans, same_id
+from skein_api import assert_jaeger_span, assert_round_trip, read_jaeger_trace, read_v3_spans, same_id
 
 
 def sent_canonical(sent: SentTrace, encoding: str) -> dict:
@@ -32,12 +32,7 @@ def sent(request, protobuf_trace, json_trace):
 
 def test_every_span_comes_back_exactly_through_the_otlp_json_api(skein, http, sent):
     encoding, trace = sent
-    want = sent_canonical(trace, encoding)
-    got = read_v3_spans(http, skein.ui, trace.trace_id, len(want))
-
-    assert sorted(got) == sorted(want), "the same span ids"
-    for span_id, expected in want.items():
-        assert got[span_id] == expected, f"span {expected['name']!r} differs after the round trip"
+    assert_round_trip(skein, http, sent_canonical(trace, encoding), trace.trace_id)
 
 
 def test_the_round_trip_keeps_the_sdk_values_and_their_types(skein, http, sent):
@@ -117,9 +112,4 @@ def test_compressed_sdk_exports_come_back_exactly(skein, encoding, compression, 
 
     trace = build_rich_trace(lambda: OTLPSpanExporter(endpoint=endpoint, compression=chosen),
                              f"interop-{skein.run_id}-{encoding}-{compression}")
-    want = sent_canonical(trace, encoding)
-    got = read_v3_spans(http, skein.ui, trace.trace_id, len(want))
-
-    assert sorted(got) == sorted(want)
-    for span_id, expected in want.items():
-        assert got[span_id] == expected, f"span {expected['name']!r} differs after the round trip"
+    assert_round_trip(skein, http, sent_canonical(trace, encoding), trace.trace_id)
