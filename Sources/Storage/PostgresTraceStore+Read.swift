@@ -25,24 +25,29 @@ extension PostgresTraceStore {
         return operations.sorted { ($0.name, $0.kind.rawValue) < ($1.name, $1.kind.rawValue) }
     }
 
-    /// Reads the trace's time bounds from `trace_parts` first, so only the partitions holding its
-    /// spans are searched.
     public func trace(id: TraceID) async throws -> [Span] {
-        let traceID = ByteBuffer(bytes: id.bytes)
+        try await traces(ids: [id])[id] ?? []
+    }
+
+    /// Two round trips however many traces: their time bounds from `trace_parts` first, so only the
+    /// partitions holding their spans are searched, then every span of every trace.
+    public func traces(ids: [TraceID]) async throws -> [TraceID: [Span]] {
+        guard !ids.isEmpty else { return [:] }
+        let keys = Set(ids).map { ByteBuffer(bytes: $0.bytes) }
         let bounds = try await client.query(
-            "SELECT min(start_ns), max(end_ns) FROM trace_parts WHERE trace_id = \(traceID)", logger: logger)
+            "SELECT min(start_ns), max(end_ns) FROM trace_parts WHERE trace_id = ANY(\(keys)::bytea[])", logger: logger)
         var window: (Int64, Int64)?
         for try await (low, high) in bounds.decode((Int64?, Int64?).self) {
             if let low, let high { window = (low, high) }
         }
-        guard let (low, high) = window else { return [] }
+        guard let (low, high) = window else { return [:] }
         let rows = try await client.query(
             """
             SELECT \(unescaped: Self.spanColumns) FROM spans
-            WHERE trace_id = \(traceID) AND start_ns BETWEEN \(low) AND \(high)
+            WHERE trace_id = ANY(\(keys)::bytea[]) AND start_ns BETWEEN \(low) AND \(high)
             ORDER BY start_ns, span_id
             """, logger: logger)
-        return try await decodeSpans(rows)
+        return Dictionary(grouping: try await decodeSpans(rows), by: \.traceID)
     }
 
     static let spanColumns = """

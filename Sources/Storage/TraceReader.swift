@@ -13,12 +13,27 @@ public protocol TraceReader: Sendable {
     func operations(service: String, kind: SpanKind?) async throws -> [Operation]
     /// All spans of a trace, ordered by start time; empty when the trace is unknown.
     func trace(id: TraceID) async throws -> [Span]
+    /// All spans of each trace, as `trace(id:)` gives them, in one round trip where the store can;
+    /// unknown ids are absent from the result.
+    func traces(ids: [TraceID]) async throws -> [TraceID: [Span]]
     /// Traces that have at least one span matching every condition of the query, newest first.
     func findTraces(_ query: TraceQuery) async throws -> [TraceSummary]
     /// Calls between services (parent span's service → child span's service) in a time window.
     func dependencies(startUnixNano: UInt64, endUnixNano: UInt64) async throws -> [DependencyLink]
     /// Services with spans that started in the window, with span and error counts, busiest first.
     func serviceActivity(startUnixNano: UInt64, endUnixNano: UInt64) async throws -> [ServiceActivity]
+}
+
+extension TraceReader {
+    /// One `trace(id:)` per id, for stores that have nothing better.
+    public func traces(ids: [TraceID]) async throws -> [TraceID: [Span]] {
+        var result: [TraceID: [Span]] = [:]
+        for id in Set(ids) {
+            let spans = try await trace(id: id)
+            if !spans.isEmpty { result[id] = spans }
+        }
+        return result
+    }
 }
 
 /// A span name as recorded for a service, with its kind.

@@ -86,18 +86,9 @@ public struct JaegerAPIController<Context: RequestContext>: Sendable {
             return JaegerJSON.error(error)
         }
         return await answer {
-            var traces: [JaegerTrace] = []
-            if !search.traceIDs.isEmpty {
-                for id in search.traceIDs {
-                    let spans = try await reader.trace(id: id)
-                    if !spans.isEmpty { traces.append(JaegerTrace(traceID: id, spans: spans)) }
-                }
-            } else {
-                for summary in try await reader.findTraces(search.query) {
-                    let spans = try await reader.trace(id: summary.traceID)
-                    if !spans.isEmpty { traces.append(JaegerTrace(traceID: summary.traceID, spans: spans)) }
-                }
-            }
+            let ids = search.traceIDs.isEmpty ? try await reader.findTraces(search.query).map(\.traceID) : search.traceIDs
+            let spansByTrace = try await reader.traces(ids: ids)
+            let traces = ids.compactMap { id in spansByTrace[id].map { JaegerTrace(traceID: id, spans: $0) } }
             return JaegerJSON.data(traces, total: traces.count)
         }
     }

@@ -18,6 +18,8 @@ final class InMemoryTraceStoreConformanceTests: XCTestCase {
 
     func testTraceByIDComesBackOrderedByStart() async throws { try await run(TraceStoreConformance.traceByIDComesBackOrderedByStart) }
 
+    func testSeveralTracesAreReadAtOnceAsEachAloneWouldBe() async throws { try await run(TraceStoreConformance.severalTracesAreReadAtOnceAsEachAloneWouldBe) }
+
     func testATenThousandSpanTraceIsStoredWhole() async throws { try await run(TraceStoreConformance.aTenThousandSpanTraceIsStoredWhole) }
 
     func testWritingTheSameSpansAgainDoesNotDuplicateThem() async throws { try await run(TraceStoreConformance.writingTheSameSpansAgainDoesNotDuplicateThem) }

@@ -20,6 +20,8 @@ final class PostgresTraceStoreConformanceTests: XCTestCase {
 
     func testTraceByIDComesBackOrderedByStart() async throws { try await run(TraceStoreConformance.traceByIDComesBackOrderedByStart) }
 
+    func testSeveralTracesAreReadAtOnceAsEachAloneWouldBe() async throws { try await run(TraceStoreConformance.severalTracesAreReadAtOnceAsEachAloneWouldBe) }
+
     func testATenThousandSpanTraceIsStoredWhole() async throws { try await run(TraceStoreConformance.aTenThousandSpanTraceIsStoredWhole) }
 
     func testWritingTheSameSpansAgainDoesNotDuplicateThem() async throws { try await run(TraceStoreConformance.writingTheSameSpansAgainDoesNotDuplicateThem) }

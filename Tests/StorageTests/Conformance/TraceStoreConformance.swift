@@ -71,6 +71,25 @@ enum TraceStoreConformance {
         XCTAssertEqual(unknown, [])
     }
 
+    static func severalTracesAreReadAtOnceAsEachAloneWouldBe(_ store: Store) async throws {
+        let day: UInt64 = 86_400_000_000_000
+        try await store.write([
+            F.span(trace: 21, id: 1, service: "a", name: "first", start: F.base),
+            F.span(trace: 21, id: 2, parent: 1, service: "b", name: "second", start: F.base + 1000),
+            F.span(trace: 22, id: 1, service: "a", name: "days later", start: F.base + 3 * day),
+        ])
+        let ids = [F.traceID(21), F.traceID(22), F.traceID(999), F.traceID(21)]
+        let read = try await store.traces(ids: ids)
+        XCTAssertEqual(Set(read.keys), [F.traceID(21), F.traceID(22)], "unknown ids are absent")
+        for id in [F.traceID(21), F.traceID(22)] {
+            let alone = try await store.trace(id: id)
+            XCTAssertEqual(read[id]?.map(F.normalized), alone.map(F.normalized))
+        }
+        XCTAssertEqual(read[F.traceID(21)]?.map(\.name), ["first", "second"])
+        let none = try await store.traces(ids: [])
+        XCTAssertTrue(none.isEmpty)
+    }
+
     static func aTenThousandSpanTraceIsStoredWhole(_ store: Store) async throws {
         let count = 10_000
         var spans: [Span] = []
