@@ -6,7 +6,12 @@ public struct SpanID: Hashable, Sendable, Comparable, CustomStringConvertible {
 
     /// Parses up to 16 hex digits.
     public init?(hex: some StringProtocol) {
-        guard !hex.isEmpty, hex.count <= 16, let value = UInt64(hex, radix: 16) else { return nil }
+        guard !hex.isEmpty, hex.utf8.count <= 16 else { return nil }
+        var value: UInt64 = 0
+        for byte in hex.utf8 {
+            guard let nibble = hexNibble(byte) else { return nil }
+            value = value << 4 | nibble
+        }
         self.value = value
     }
 

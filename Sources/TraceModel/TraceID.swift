@@ -10,10 +10,14 @@ public struct TraceID: Hashable, Sendable, Comparable, CustomStringConvertible {
 
     /// Parses 32 hex digits (or fewer, left-padded with zeros, as Zipkin and Jaeger allow 16-digit ids).
     public init?(hex: some StringProtocol) {
-        guard !hex.isEmpty, hex.count <= 32 else { return nil }
-        let padded = String(repeating: "0", count: 32 - hex.count) + hex
-        guard let high = UInt64(padded.prefix(16), radix: 16),
-              let low = UInt64(padded.suffix(16), radix: 16) else { return nil }
+        guard !hex.isEmpty, hex.utf8.count <= 32 else { return nil }
+        var high: UInt64 = 0
+        var low: UInt64 = 0
+        for byte in hex.utf8 {
+            guard let nibble = hexNibble(byte) else { return nil }
+            high = high << 4 | low >> 60
+            low = low << 4 | nibble
+        }
         self.init(high: high, low: low)
     }
 
