@@ -1,4 +1,4 @@
-import Foundation
+import TraceModel
 
 /// The wall clock the demo stamps its traces with, injectable so tests get fixed timestamps.
 public struct DemoClock: Sendable {
@@ -10,7 +10,7 @@ public struct DemoClock: Sendable {
     }
 
     /// The system's wall clock.
-    public static let system = DemoClock { UInt64(max(0, Date().timeIntervalSince1970) * 1_000_000_000) }
+    public static let system = DemoClock { WallClock.unixNanos() }
 
     /// A clock that always reads `unixNano`.
     public static func fixed(_ unixNano: UInt64) -> DemoClock {

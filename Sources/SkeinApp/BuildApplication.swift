@@ -19,7 +19,7 @@ public func buildApplication(configuration: SkeinConfiguration, logger: Logger) 
         let applied = try await database.migrate(directory: resources.migrations)
         if !applied.isEmpty { logger.info("applied migrations", metadata: ["migrations": "\(applied.joined(separator: ", "))"]) }
         let store = database.traceStore
-        try await store.ensurePartitions(around: UInt64(Date().timeIntervalSince1970 * 1e9))
+        try await store.ensurePartitions(around: WallClock.unixNanos())
         let templates = try await PagesController<BasicRequestContext>.loadTemplates(directory: resources.templates)
         let ports = ListenerPorts()
 

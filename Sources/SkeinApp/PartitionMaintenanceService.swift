@@ -1,7 +1,7 @@
-import Foundation
 import Logging
 import ServiceLifecycle
 import Storage
+import TraceModel
 
 /// Creates the coming days' span partitions ahead of time, hourly. `buildApplication` already
 /// created them once before any listener started, so the first round waits an interval.
@@ -15,7 +15,7 @@ struct PartitionMaintenanceService: Service {
             while !Task.isCancelled {
                 try await Task.sleep(for: interval)
                 do {
-                    try await store.ensurePartitions(around: UInt64(Date().timeIntervalSince1970 * 1e9))
+                    try await store.ensurePartitions(around: WallClock.unixNanos())
                 } catch {
                     logger.warning("could not create upcoming partitions; will retry", metadata: ["error": "\(error)"])
                 }

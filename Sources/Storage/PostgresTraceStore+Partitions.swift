@@ -1,5 +1,6 @@
 import Logging
 import PostgresNIO
+import TraceModel
 
 extension PostgresTraceStore {
     static let nanosPerDay: Int64 = 86_400_000_000_000
@@ -59,21 +60,8 @@ extension PostgresTraceStore {
         "\(table)_\(dateText(day: day, separator: ""))"
     }
 
-    /// The UTC civil date of a day number (Howard Hinnant's `civil_from_days`).
+    /// The UTC date of a day number, `YYYY-MM-DD` (or another separator).
     static func dateText(day: Int64, separator: String = "-") -> String {
-        let z = day + 719_468
-        let era = (z >= 0 ? z : z - 146_096) / 146_097
-        let dayOfEra = z - era * 146_097
-        let yearOfEra = (dayOfEra - dayOfEra / 1460 + dayOfEra / 36524 - dayOfEra / 146_096) / 365
-        let dayOfYear = dayOfEra - (365 * yearOfEra + yearOfEra / 4 - yearOfEra / 100)
-        let monthIndex = (5 * dayOfYear + 2) / 153
-        let dayOfMonth = dayOfYear - (153 * monthIndex + 2) / 5 + 1
-        let month = monthIndex < 10 ? monthIndex + 3 : monthIndex - 9
-        let year = yearOfEra + era * 400 + (month <= 2 ? 1 : 0)
-        func padded(_ value: Int64, _ width: Int) -> String {
-            let digits = String(value)
-            return String(repeating: "0", count: max(0, width - digits.count)) + digits
-        }
-        return padded(year, 4) + separator + padded(month, 2) + separator + padded(dayOfMonth, 2)
+        CivilDate(daysSinceEpoch: day).text(separator: separator)
     }
 }

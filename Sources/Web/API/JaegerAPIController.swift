@@ -18,7 +18,7 @@ public struct JaegerAPIController<Context: RequestContext>: Sendable {
     ///   - now: the clock, Unix nanoseconds (injected for tests).
     public init(
         reader: any TraceReader, logger: Logger, maxTraceLimit: Int = 1_500,
-        now: @escaping @Sendable () -> UInt64 = { SystemClock.unixNanos() }
+        now: @escaping @Sendable () -> UInt64 = { WallClock.unixNanos() }
     ) {
         self.reader = reader
         self.logger = logger

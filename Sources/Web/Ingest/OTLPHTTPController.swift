@@ -2,6 +2,7 @@ import Hummingbird
 import Ingest
 import Logging
 import Storage
+import TraceModel
 
 /// OTLP/HTTP trace receiver, `POST /v1/traces`, answering as the OTLP specification says:
 /// 200 with an ExportTraceServiceResponse (with `partial_success` when spans were rejected) only
@@ -15,7 +16,7 @@ public struct OTLPHTTPController<Context: RequestContext>: Sendable {
     /// - Parameter now: the clock for timestamp validation, Unix nanoseconds (injected for tests).
     public init(
         writer: any TraceWriter, limits: IngestLimits = IngestLimits(), logger: Logger,
-        now: @escaping @Sendable () -> UInt64 = { SystemClock.unixNanos() }
+        now: @escaping @Sendable () -> UInt64 = { WallClock.unixNanos() }
     ) {
         self.pipeline = IngestPipeline(writer: writer, limits: limits, logger: logger, now: now)
         self.bodyReader = IngestBodyReader(maxBodyBytes: limits.maxBodyBytes)

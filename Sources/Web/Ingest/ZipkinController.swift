@@ -3,6 +3,7 @@ import Hummingbird
 import Ingest
 import Logging
 import Storage
+import TraceModel
 
 /// Zipkin v2 receiver, `POST /api/v2/spans` (JSON only, optionally gzip), answering 202 Accepted
 /// after the spans are committed, as Zipkin does; errors get a plain-text message.
@@ -14,7 +15,7 @@ public struct ZipkinController<Context: RequestContext>: Sendable {
     /// - Parameter now: the clock for timestamp validation, Unix nanoseconds (injected for tests).
     public init(
         writer: any TraceWriter, limits: IngestLimits = IngestLimits(), logger: Logger,
-        now: @escaping @Sendable () -> UInt64 = { SystemClock.unixNanos() }
+        now: @escaping @Sendable () -> UInt64 = { WallClock.unixNanos() }
     ) {
         self.pipeline = IngestPipeline(writer: writer, limits: limits, logger: logger, now: now)
         self.bodyReader = IngestBodyReader(maxBodyBytes: limits.maxBodyBytes)

@@ -13,7 +13,7 @@ public struct PagesController<Context: RequestContext>: Sendable {
     let now: @Sendable () -> UInt64
 
     public init(reader: any TraceReader, templates: MustacheLibrary, logger: Logger) {
-        self.init(reader: reader, templates: templates, logger: logger, now: { SystemClock.unixNanos() })
+        self.init(reader: reader, templates: templates, logger: logger, now: { WallClock.unixNanos() })
     }
 
     /// - Parameter now: the clock, in Unix nanoseconds (injected by tests).

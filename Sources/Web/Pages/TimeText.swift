@@ -1,3 +1,5 @@
+import TraceModel
+
 /// UTC dates for the pages: formatting Unix nanoseconds and reading `datetime-local` values.
 enum TimeText {
     private struct Civil {
@@ -9,18 +11,9 @@ enum TimeText {
         let millis = Int64(unixNano % 1_000_000_000) / 1_000_000
         let days = totalSeconds / 86_400
         let secondOfDay = totalSeconds % 86_400
-        // Howard Hinnant's civil_from_days.
-        let z = days + 719_468
-        let era = (z >= 0 ? z : z - 146_096) / 146_097
-        let doe = z - era * 146_097
-        let yoe = (doe - doe / 1_460 + doe / 36_524 - doe / 146_096) / 365
-        let doy = doe - (365 * yoe + yoe / 4 - yoe / 100)
-        let mp = (5 * doy + 2) / 153
-        let day = doy - (153 * mp + 2) / 5 + 1
-        let month = mp < 10 ? mp + 3 : mp - 9
-        let year = yoe + era * 400 + (month <= 2 ? 1 : 0)
+        let date = CivilDate(daysSinceEpoch: days)
         return Civil(
-            year: year, month: month, day: day, hour: secondOfDay / 3_600,
+            year: date.year, month: date.month, day: date.day, hour: secondOfDay / 3_600,
             minute: secondOfDay % 3_600 / 60, second: secondOfDay % 60, millis: millis
         )
     }
