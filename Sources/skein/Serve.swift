@@ -12,25 +12,25 @@ struct Serve: AsyncParsableCommand {
     var bindHost: String = Environment.string("SKEIN_BIND") ?? "127.0.0.1"
 
     @Option(name: .customLong("ui-port"), help: "Web UI and query API (SKEIN_UI_PORT).")
-    var uiPort: Int = Environment.int("SKEIN_UI_PORT", default: 16686)
+    var uiPort: Int = Environment.number("SKEIN_UI_PORT", default: 16686)
 
     @Option(name: .customLong("otlp-http-port"), help: "OTLP/HTTP receiver (SKEIN_OTLP_HTTP_PORT).")
-    var otlpHTTPPort: Int = Environment.int("SKEIN_OTLP_HTTP_PORT", default: 4318)
+    var otlpHTTPPort: Int = Environment.number("SKEIN_OTLP_HTTP_PORT", default: 4318)
 
     @Option(name: .customLong("otlp-grpc-port"), help: "OTLP/gRPC receiver, reserved (SKEIN_OTLP_GRPC_PORT).")
-    var otlpGRPCPort: Int = Environment.int("SKEIN_OTLP_GRPC_PORT", default: 4317)
+    var otlpGRPCPort: Int = Environment.number("SKEIN_OTLP_GRPC_PORT", default: 4317)
 
     @Option(name: .customLong("zipkin-port"), help: "Zipkin v2 receiver (SKEIN_ZIPKIN_PORT).")
-    var zipkinPort: Int = Environment.int("SKEIN_ZIPKIN_PORT", default: 9411)
+    var zipkinPort: Int = Environment.number("SKEIN_ZIPKIN_PORT", default: 9411)
 
     @Option(name: .customLong("max-body-bytes"), help: "Largest ingest request body after decompression (SKEIN_MAX_BODY_BYTES).")
-    var maxBodyBytes: Int = Environment.int("SKEIN_MAX_BODY_BYTES", default: 16 * 1024 * 1024)
+    var maxBodyBytes: Int = Environment.number("SKEIN_MAX_BODY_BYTES", default: 16 * 1024 * 1024)
 
     @Flag(name: .customLong("demo"), help: "Also generate demo traffic from a simulated shop (8 services plus PostgreSQL, Redis and Kafka) (SKEIN_DEMO=1).")
     var demo: Bool = Environment.bool("SKEIN_DEMO")
 
     @Option(name: .customLong("demo-rate"), help: "Demo traces per second (SKEIN_DEMO_RATE).")
-    var demoRate: Double = Double(Environment.string("SKEIN_DEMO_RATE") ?? "") ?? 20
+    var demoRate: Double = Environment.number("SKEIN_DEMO_RATE", default: 20.0)
 
     func run() async throws {
         let logger = makeLogger(level: database.logLevel)
