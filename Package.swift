@@ -2,12 +2,14 @@
 import PackageDescription
 
 // Dependencies point one way:
-// TraceModel ← Ingest, Storage ← DemoTraffic, Web ← SkeinApp ← skein
+// TraceModel ← Ingest, Storage ← Intake ← Web, OTLPGRPC ← SkeinApp ← skein (DemoTraffic ← SkeinApp)
 let package = Package(
     name: "skein",
     platforms: [.macOS(.v15)],
     products: [
         .executable(name: "skein", targets: ["skein"]),
+        // The wire-format decoders alone, for the libFuzzer package in Fuzz/.
+        .library(name: "SkeinIngestCodecs", targets: ["Ingest"]),
     ],
     dependencies: [
         .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.1"),
@@ -19,6 +21,11 @@ let package = Package(
         .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
         .package(url: "https://github.com/adam-fowler/compress-nio.git", from: "1.5.0"),
         .package(url: "https://github.com/apple/swift-crypto.git", from: "3.12.3"),
+        .package(url: "https://github.com/apple/swift-metrics.git", from: "2.13.0"),
+        .package(url: "https://github.com/swift-server/swift-prometheus.git", from: "2.4.1"),
+        .package(url: "https://github.com/grpc/grpc-swift-2.git", from: "2.4.3"),
+        .package(url: "https://github.com/grpc/grpc-swift-nio-transport.git", from: "2.9.2"),
+        .package(url: "https://github.com/grpc/grpc-swift-protobuf.git", from: "2.4.1"),
     ],
     targets: [
         // Pure domain: ids, spans, attribute values, trace trees. No dependencies.
@@ -50,13 +57,41 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
-        // HTTP surface: ingest endpoints, Jaeger API, server-rendered pages.
+        // What every receiver shares: validation and limits, the memory budget, the bounded
+        // batching queue in front of storage, drop accounting and ingest metrics.
+        .target(
+            name: "Intake",
+            dependencies: [
+                "TraceModel",
+                "Ingest",
+                "Storage",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "CoreMetrics", package: "swift-metrics"),
+            ]
+        ),
+        // OTLP/gRPC receiver (TraceService/Export) on grpc-swift-2.
+        .target(
+            name: "OTLPGRPC",
+            dependencies: [
+                "TraceModel",
+                "Ingest",
+                "Intake",
+                .product(name: "GRPCCore", package: "grpc-swift-2"),
+                .product(name: "GRPCNIOTransportHTTP2", package: "grpc-swift-nio-transport"),
+                .product(name: "GRPCProtobuf", package: "grpc-swift-protobuf"),
+                .product(name: "SwiftProtobuf", package: "swift-protobuf"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        // HTTP surface: ingest endpoints, Jaeger API, server-rendered pages, /metrics.
         .target(
             name: "Web",
             dependencies: [
                 "TraceModel",
                 "Ingest",
                 "Storage",
+                "Intake",
+                .product(name: "CoreMetrics", package: "swift-metrics"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Mustache", package: "swift-mustache"),
                 .product(name: "CompressNIO", package: "compress-nio"),
@@ -71,8 +106,12 @@ let package = Package(
                 "Ingest",
                 "Storage",
                 "Web",
+                "Intake",
+                "OTLPGRPC",
                 "DemoTraffic",
                 .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
+                .product(name: "CoreMetrics", package: "swift-metrics"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "Logging", package: "swift-log"),
             ]
@@ -81,6 +120,7 @@ let package = Package(
             name: "skein",
             dependencies: [
                 "SkeinApp",
+                "Intake",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -95,19 +135,43 @@ let package = Package(
             ]
         ),
         .testTarget(
+            name: "IntakeTests",
+            dependencies: [
+                "Intake", "Storage", "TraceModel", "Ingest",
+                .product(name: "Prometheus", package: "swift-prometheus"),
+                .product(name: "CoreMetrics", package: "swift-metrics"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        .testTarget(
+            name: "OTLPGRPCTests",
+            dependencies: [
+                "OTLPGRPC", "Intake", "Storage", "TraceModel", "Ingest",
+                .product(name: "GRPCCore", package: "grpc-swift-2"),
+                .product(name: "GRPCNIOTransportHTTP2", package: "grpc-swift-nio-transport"),
+                .product(name: "GRPCProtobuf", package: "grpc-swift-protobuf"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
+            ]
+        ),
+        .testTarget(
             name: "WebTests",
             dependencies: [
                 "Web", "Storage", "TraceModel", "Ingest",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "CompressNIO", package: "compress-nio"),
                 .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
+                "Intake",
             ]
         ),
         .testTarget(
             name: "EndToEndTests",
             dependencies: [
-                "SkeinApp", "Storage", "TraceModel", "Ingest", "DemoTraffic",
+                "SkeinApp", "Storage", "TraceModel", "Ingest", "DemoTraffic", "Intake",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
+                .product(name: "GRPCCore", package: "grpc-swift-2"),
+                .product(name: "GRPCNIOTransportHTTP2", package: "grpc-swift-nio-transport"),
+                .product(name: "GRPCProtobuf", package: "grpc-swift-protobuf"),
             ]
         ),
     ]

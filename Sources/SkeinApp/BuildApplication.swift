@@ -1,8 +1,10 @@
 import Foundation
 import Hummingbird
 import Ingest
+import Intake
 import Logging
 import Mustache
+import Prometheus
 import ServiceLifecycle
 import Storage
 import TraceModel
@@ -22,14 +24,19 @@ public func buildApplication(configuration: SkeinConfiguration, logger: Logger) 
         try await store.ensurePartitions(around: WallClock.unixNanos())
         let templates = try await PagesController<BasicRequestContext>.loadTemplates(directory: resources.templates)
         let ports = ListenerPorts()
+        let metricsRegistry = PrometheusCollectorRegistry()
+        let metricsFactory = PrometheusMetricsFactory(registry: metricsRegistry)
+        let pipeline = IngestPipeline(
+            writer: store, limits: configuration.ingestLimits, capacity: configuration.ingestCapacity,
+            metrics: IngestMetrics(factory: metricsFactory), logger: logger)
 
         var services: [any Service] = [PartitionMaintenanceService(store: store, logger: logger)]
         services.append(
             listener(.otlpHTTP, port: configuration.otlpHTTPPort, configuration: configuration, ports: ports, logger: logger,
-                     router: Routers.otlpHTTP(writer: store, configuration: configuration, logger: logger)))
+                     router: Routers.otlpHTTP(pipeline: pipeline, logger: logger)))
         services.append(
             listener(.zipkin, port: configuration.zipkinPort, configuration: configuration, ports: ports, logger: logger,
-                     router: Routers.zipkin(writer: store, configuration: configuration, logger: logger)))
+                     router: Routers.zipkin(pipeline: pipeline, logger: logger)))
         services.append(
             listener(.ui, port: configuration.uiPort, configuration: configuration, ports: ports, logger: logger,
                      router: Routers.ui(reader: store, templates: templates, publicDirectory: resources.publicFiles,

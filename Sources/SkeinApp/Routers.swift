@@ -1,4 +1,5 @@
 import Hummingbird
+import Intake
 import Logging
 import Mustache
 import Storage
@@ -7,18 +8,16 @@ import Web
 /// The three HTTP surfaces Skein listens on, each assembled from the Web module's controllers.
 enum Routers {
     /// OTLP/HTTP on :4318.
-    static func otlpHTTP(writer: any TraceWriter, configuration: SkeinConfiguration, logger: Logger) -> Router<BasicRequestContext> {
+    static func otlpHTTP(pipeline: IngestPipeline, logger: Logger) -> Router<BasicRequestContext> {
         let router = Router()
-        OTLPHTTPController<BasicRequestContext>(writer: writer, limits: limits(configuration), logger: logger)
-            .addRoutes(to: router)
+        OTLPHTTPController<BasicRequestContext>(pipeline: pipeline, logger: logger).addRoutes(to: router)
         return router
     }
 
     /// Zipkin v2 on :9411.
-    static func zipkin(writer: any TraceWriter, configuration: SkeinConfiguration, logger: Logger) -> Router<BasicRequestContext> {
+    static func zipkin(pipeline: IngestPipeline, logger: Logger) -> Router<BasicRequestContext> {
         let router = Router()
-        ZipkinController<BasicRequestContext>(writer: writer, limits: limits(configuration), logger: logger)
-            .addRoutes(to: router)
+        ZipkinController<BasicRequestContext>(pipeline: pipeline, logger: logger).addRoutes(to: router)
         return router
     }
 
@@ -33,9 +32,5 @@ enum Routers {
         JaegerAPIController<BasicRequestContext>(reader: reader, logger: logger).addRoutes(to: router)
         PagesController<BasicRequestContext>(reader: reader, templates: templates, logger: logger).addRoutes(to: router)
         return router
-    }
-
-    private static func limits(_ configuration: SkeinConfiguration) -> IngestLimits {
-        IngestLimits(maxBodyBytes: configuration.maxIngestBodyBytes)
     }
 }

@@ -1,3 +1,5 @@
+import Intake
+
 /// Everything `skein serve` can be told, resolved from flags and `SKEIN_*` environment variables.
 public struct SkeinConfiguration: Sendable {
     /// Where the embedded database and other local state live.
@@ -18,8 +20,10 @@ public struct SkeinConfiguration: Sendable {
     public var demo: Bool
     /// Traces per second the demo generator sends.
     public var demoRate: Double
-    /// Largest accepted ingest body, counted after decompression.
-    public var maxIngestBodyBytes: Int
+    /// Per-request and per-span ingest limits (body size, spans, attributes, events, links, ...).
+    public var ingestLimits: IngestLimits
+    /// How much ingest work is held at once (memory budget, queue, batch size, write timeout).
+    public var ingestCapacity: IngestCapacity
     /// Folder holding `Templates/`, `Public/` and `Migrations/`; found automatically when `nil`.
     public var resourcesDirectory: String?
 
@@ -33,7 +37,8 @@ public struct SkeinConfiguration: Sendable {
         zipkinPort: Int = 9411,
         demo: Bool = false,
         demoRate: Double = 20,
-        maxIngestBodyBytes: Int = 16 * 1024 * 1024,
+        ingestLimits: IngestLimits = IngestLimits(),
+        ingestCapacity: IngestCapacity = IngestCapacity(),
         resourcesDirectory: String? = nil
     ) {
         self.dataDirectory = dataDirectory
@@ -45,7 +50,8 @@ public struct SkeinConfiguration: Sendable {
         self.zipkinPort = zipkinPort
         self.demo = demo
         self.demoRate = demoRate
-        self.maxIngestBodyBytes = maxIngestBodyBytes
+        self.ingestLimits = ingestLimits
+        self.ingestCapacity = ingestCapacity
         self.resourcesDirectory = resourcesDirectory
     }
 }

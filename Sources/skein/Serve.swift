@@ -1,4 +1,5 @@
 import ArgumentParser
+import Intake
 import Logging
 import SkeinApp
 
@@ -17,14 +18,13 @@ struct Serve: AsyncParsableCommand {
     @Option(name: .customLong("otlp-http-port"), help: "OTLP/HTTP receiver (SKEIN_OTLP_HTTP_PORT).")
     var otlpHTTPPort: Int = Environment.number("SKEIN_OTLP_HTTP_PORT", default: 4318)
 
-    @Option(name: .customLong("otlp-grpc-port"), help: "OTLP/gRPC receiver, reserved (SKEIN_OTLP_GRPC_PORT).")
+    @Option(name: .customLong("otlp-grpc-port"), help: "OTLP/gRPC receiver (SKEIN_OTLP_GRPC_PORT).")
     var otlpGRPCPort: Int = Environment.number("SKEIN_OTLP_GRPC_PORT", default: 4317)
 
     @Option(name: .customLong("zipkin-port"), help: "Zipkin v2 receiver (SKEIN_ZIPKIN_PORT).")
     var zipkinPort: Int = Environment.number("SKEIN_ZIPKIN_PORT", default: 9411)
 
-    @Option(name: .customLong("max-body-bytes"), help: "Largest ingest request body after decompression (SKEIN_MAX_BODY_BYTES).")
-    var maxBodyBytes: Int = Environment.number("SKEIN_MAX_BODY_BYTES", default: 16 * 1024 * 1024)
+    @OptionGroup(title: "Ingest limits and capacity") var ingest: IngestOptions
 
     @Flag(name: .customLong("demo"), help: "Also generate demo traffic from a simulated shop (8 services plus PostgreSQL, Redis and Kafka) (SKEIN_DEMO=1).")
     var demo: Bool = Environment.bool("SKEIN_DEMO")
@@ -37,7 +37,7 @@ struct Serve: AsyncParsableCommand {
         let configuration = SkeinConfiguration(
             dataDirectory: database.dataDirectory, databaseURL: database.databaseURL, bindHost: bindHost,
             uiPort: uiPort, otlpHTTPPort: otlpHTTPPort, otlpGRPCPort: otlpGRPCPort, zipkinPort: zipkinPort,
-            demo: demo, demoRate: demoRate, maxIngestBodyBytes: maxBodyBytes,
+            demo: demo, demoRate: demoRate, ingestLimits: ingest.limits, ingestCapacity: ingest.capacity,
             resourcesDirectory: database.resourcesDirectory)
         let server = try await buildApplication(configuration: configuration, logger: logger)
         try await server.run()

@@ -7,6 +7,7 @@ import Logging
 import Storage
 import Testing
 import TraceModel
+import Intake
 @testable import Web
 
 /// OTLP/HTTP `POST /v1/traces` through the router, read back through the Jaeger API.
@@ -342,7 +343,7 @@ import TraceModel
         ancient.endTimeUnixNano = 2_000
         var backwards = Self.richSpan()
         backwards.spanID = SpanID(0xB)
-        backwards.endTimeUnixNano = backwards.startTimeUnixNano - 1
+        backwards.endTimeUnixNano = backwards.startTimeUnixNano - 5_000_000  // 5 ms: beyond the 1 ms tolerance
         var future = Self.richSpan()
         future.spanID = SpanID(0xC)
         future.startTimeUnixNano = Self.now + 2 * 86_400 * 1_000_000_000

@@ -6,6 +6,7 @@ import Logging
 import Storage
 import Testing
 import TraceModel
+import Intake
 @testable import Web
 
 /// Zipkin v2 `POST /api/v2/spans` through the router, read back through the Jaeger API.

@@ -1,26 +1,33 @@
 import Hummingbird
 import Ingest
+import Intake
 import Logging
 import Storage
 import TraceModel
 
-/// OTLP/HTTP trace receiver, `POST /v1/traces`, answering as the OTLP specification says:
-/// 200 with an ExportTraceServiceResponse (with `partial_success` when spans were rejected) only
-/// after the spans are committed; 400 undecodable, 413 too large (after decompression),
-/// 415 unknown content type or encoding, 503 with `Retry-After` when storage fails.
+/// OTLP/HTTP trace receiver, `POST /v1/traces`, answering as the OTLP specification says (the
+/// README's response table): 200 with an ExportTraceServiceResponse (with `partial_success` when
+/// spans were rejected or altered) only after the spans are committed; 400 undecodable, 413 too
+/// large (after decompression) or too many spans, 415 unknown content type or encoding, 405 wrong
+/// method, 429 over capacity and 503 database unavailable, both with `Retry-After`.
 public struct OTLPHTTPController<Context: RequestContext>: Sendable {
     let pipeline: IngestPipeline
     let bodyReader: IngestBodyReader
     let logger: Logger
 
+    public init(pipeline: IngestPipeline, logger: Logger) {
+        self.pipeline = pipeline
+        self.bodyReader = IngestBodyReader(maxBodyBytes: pipeline.limits.maxBodyBytes)
+        self.logger = logger
+    }
+
+    /// A controller writing straight to `writer` (no queue), for tests and tools.
     /// - Parameter now: the clock for timestamp validation, Unix nanoseconds (injected for tests).
     public init(
         writer: any TraceWriter, limits: IngestLimits = IngestLimits(), logger: Logger,
         now: @escaping @Sendable () -> UInt64 = { WallClock.unixNanos() }
     ) {
-        self.pipeline = IngestPipeline(writer: writer, limits: limits, logger: logger, now: now)
-        self.bodyReader = IngestBodyReader(maxBodyBytes: limits.maxBodyBytes)
-        self.logger = logger
+        self.init(pipeline: IngestPipeline(writer: writer, limits: limits, logger: logger, now: now), logger: logger)
     }
 
     public func addRoutes(to router: Router<Context>) {
@@ -37,6 +44,7 @@ public struct OTLPHTTPController<Context: RequestContext>: Sendable {
 
     func export(_ request: Request) async -> Response {
         guard let contentType = OTLPContentType(header: request.headers[.contentType]) else {
+            pipeline.refused(.otlpHTTP, reason: "unsupported_media_type")
             let received = request.headers[.contentType] ?? "none"
             return Self.status(
                 .unsupportedMediaType, code: 3,
@@ -45,23 +53,37 @@ public struct OTLPHTTPController<Context: RequestContext>: Sendable {
         }
         let json = contentType == .json
         guard let encoding = ContentEncoding(header: request.headers[.contentEncoding]) else {
+            pipeline.refused(.otlpHTTP, reason: "unsupported_media_type")
             return Self.status(
                 .unsupportedMediaType, code: 3,
                 "unsupported content encoding '\(request.headers[.contentEncoding] ?? "")': send gzip, deflate or identity",
                 json: json)
         }
 
+        let declaredLength = request.headers[.contentLength].flatMap { Int($0) }
+        let reservation: IngestReservation
+        do {
+            reservation = try pipeline.admit(bodyBytes: declaredLength, via: .otlpHTTP)
+        } catch {
+            return Self.refusal(error, json: json)
+        }
+        defer { reservation.release() }
+
         let bytes: [UInt8]
         do {
-            bytes = try await bodyReader.read(
-                request.body, encoding: encoding, declaredLength: request.headers[.contentLength].flatMap { Int($0) })
+            bytes = try await bodyReader.read(request.body, encoding: encoding, declaredLength: declaredLength)
         } catch let error as IngestBodyError {
             switch error {
-            case .tooLarge: return Self.status(.contentTooLarge, code: 8, error.message, json: json)
-            case .corrupt: return Self.status(.badRequest, code: 3, error.message, json: json)
+            case .tooLarge:
+                pipeline.refused(.otlpHTTP, reason: "too_large")
+                return Self.status(.contentTooLarge, code: 8, error.message, json: json)
+            case .corrupt:
+                pipeline.refused(.otlpHTTP, reason: "undecodable")
+                return Self.status(.badRequest, code: 3, error.message, json: json)
             }
         } catch {
             logger.info("Reading an OTLP request body failed", metadata: ["error": "\(error)"])
+            pipeline.refused(.otlpHTTP, reason: "undecodable")
             return Self.status(.badRequest, code: 3, "the request body could not be read", json: json)
         }
 
@@ -69,23 +91,34 @@ public struct OTLPHTTPController<Context: RequestContext>: Sendable {
         do {
             decoded = json ? try OTLPTraceCodec.decodeJSON(bytes) : try OTLPTraceCodec.decodeProtobuf(bytes)
         } catch let error as IngestDecodingError {
+            pipeline.refused(.otlpHTTP, reason: "undecodable")
             return Self.status(.badRequest, code: 3, "undecodable OTLP \(json ? "JSON" : "protobuf"): \(error.message)", json: json)
         } catch {
+            pipeline.refused(.otlpHTTP, reason: "undecodable")
             return Self.status(.badRequest, code: 3, "undecodable OTLP \(json ? "JSON" : "protobuf") body", json: json)
         }
 
         let outcome: IngestOutcome
         do {
-            outcome = try await pipeline.ingest(decoded, protocolName: "otlp_http")
+            outcome = try await pipeline.ingest(decoded, via: .otlpHTTP)
         } catch {
-            var response = Self.status(
-                .serviceUnavailable, code: 14, "spans could not be stored right now; retry later", json: json)
-            response.headers[.retryAfter] = "5"
-            return response
+            return Self.refusal(error, json: json)
         }
         let body = OTLPTraceCodec.exportResponse(
-            rejectedSpans: Int64(outcome.rejected.count), errorMessage: outcome.rejectionSummary, json: json)
+            rejectedSpans: Int64(outcome.rejected.count), errorMessage: outcome.partialSuccessMessage, json: json)
         return Self.bytes(body, status: .ok, contentType: contentType)
+    }
+
+    /// 429 (overloaded) or 503 (database unavailable, shutting down) with `Retry-After`; 413 for too many spans.
+    static func refusal(_ refusal: IngestRefusal, json: Bool) -> Response {
+        var response: Response
+        switch refusal {
+        case .overloaded: response = status(.tooManyRequests, code: 8, refusal.message, json: json)
+        case .storageUnavailable, .shuttingDown: response = status(.serviceUnavailable, code: 14, refusal.message, json: json)
+        case .tooManySpans: response = status(.contentTooLarge, code: 3, refusal.message, json: json)
+        }
+        if let seconds = refusal.retryAfterSeconds { response.headers[.retryAfter] = String(seconds) }
+        return response
     }
 
     static func status(_ status: HTTPResponse.Status, code: Int32, _ message: String, json: Bool) -> Response {

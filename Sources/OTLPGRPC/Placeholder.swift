@@ -1,0 +1,1 @@
+// The OTLP/gRPC receiver is being written; see issue 3.
