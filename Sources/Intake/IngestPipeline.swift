@@ -66,9 +66,14 @@ public struct IngestPipeline: Sendable {
         var checked = CheckedSpans(decoded)
         validator.validate(&checked, nowUnixNano: now())
 
-        if !checked.spans.isEmpty, let refusal = await store(checked.spans, via: via) {
-            metrics.dropped(via, reason: refusal.dropReason, spans: received)
-            throw refusal
+        if !checked.spans.isEmpty {
+            switch await store(checked.spans, via: via) {
+            case .failure(let refusal):
+                metrics.dropped(via, reason: refusal.dropReason, spans: received)
+                throw refusal
+            case .success(let receipt):
+                checked.excludeOverTraceLimit(receipt.spansOverTraceLimit, limit: limits.maxSpansPerTrace)
+            }
         }
 
         let outcome = IngestOutcome(accepted: checked.spans.count, rejected: checked.rejected, alterations: checked.alterations)
@@ -85,18 +90,17 @@ public struct IngestPipeline: Sendable {
         return outcome
     }
 
-    /// Writes `spans`; nil once committed, otherwise why the request must be refused.
-    private func store(_ spans: [Span], via: IngestProtocol) async -> IngestRefusal? {
+    /// Writes `spans`; the receipt once committed, otherwise why the request must be refused.
+    private func store(_ spans: [Span], via: IngestProtocol) async -> Result<WriteReceipt, IngestRefusal> {
         do {
-            try await writer.write(spans)
-            return nil
+            return .success(try await writer.write(spans, limits: WriteLimits(maxSpansPerTrace: limits.maxSpansPerTrace)))
         } catch let refusal as IngestRefusal {
-            return refusal
+            return .failure(refusal)
         } catch {
             logger.error(
                 "Writing ingested spans failed",
                 metadata: ["protocol": "\(via.rawValue)", "spans": "\(spans.count)", "error": "\(String(reflecting: error))"])
-            return .storageUnavailable(retryAfterSeconds: capacity.unavailableRetryAfterSeconds)
+            return .failure(.storageUnavailable(retryAfterSeconds: capacity.unavailableRetryAfterSeconds))
         }
     }
 }

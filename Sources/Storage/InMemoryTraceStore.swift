@@ -4,18 +4,29 @@ import TraceModel
 /// A process-local trace store for fast tests and `--storage memory`-style experiments.
 /// It honours the same contracts as the PostgreSQL store (the conformance suite runs against both).
 public final class InMemoryTraceStore: TraceWriter, TraceReader {
-    private struct SpanKey: Hashable {
-        var trace: TraceID
-        var span: SpanID
-    }
-
     private let spans = Mutex<[SpanKey: Span]>([:])
 
     public init() {}
 
-    public func write(_ batch: [Span]) async throws {
+    public func write(_ batch: [Span], limits: WriteLimits) async throws -> WriteReceipt {
         spans.withLock { stored in
-            for span in batch { stored[SpanKey(trace: span.traceID, span: span.spanID)] = span }
+            var counts: [TraceID: Int] = [:]
+            if limits.maxSpansPerTrace != .max {
+                for key in stored.keys { counts[key.traceID, default: 0] += 1 }
+            }
+            var receipt = WriteReceipt()
+            for span in batch {
+                let key = SpanKey(span)
+                if stored[key] == nil {
+                    guard counts[span.traceID, default: 0] < limits.maxSpansPerTrace else {
+                        receipt.spansOverTraceLimit.append(key)
+                        continue
+                    }
+                    counts[span.traceID, default: 0] += 1
+                }
+                stored[key] = span
+            }
+            return receipt
         }
     }
 
@@ -48,11 +59,11 @@ public final class InMemoryTraceStore: TraceWriter, TraceReader {
     public func dependencies(startUnixNano: UInt64, endUnixNano: UInt64) async throws -> [DependencyLink] {
         let inWindow = all.filter { $0.startTimeUnixNano >= startUnixNano && $0.startTimeUnixNano <= endUnixNano }
         var byID: [SpanKey: Span] = [:]
-        for span in inWindow { byID[SpanKey(trace: span.traceID, span: span.spanID)] = span }
+        for span in inWindow { byID[SpanKey(span)] = span }
         var counts: [DependencyKey: Int] = [:]
         for child in inWindow {
             guard let parentID = child.parentSpanID,
-                  let parent = byID[SpanKey(trace: child.traceID, span: parentID)],
+                  let parent = byID[SpanKey(traceID: child.traceID, spanID: parentID)],
                   parent.serviceName != child.serviceName else { continue }
             counts[DependencyKey(parent: parent.serviceName, child: child.serviceName), default: 0] += 1
         }

@@ -8,8 +8,8 @@ extension PostgresTraceStore {
     /// Stores a batch in one transaction (dictionaries, spans, trace parts, attribute keys) and
     /// returns after it committed. Spans already stored (same trace id, span id and start) are
     /// skipped, and only newly inserted spans count in the trace summaries.
-    public func write(_ spans: [Span]) async throws {
-        guard !spans.isEmpty else { return }
+    public func write(_ spans: [Span], limits: WriteLimits) async throws -> WriteReceipt {
+        guard !spans.isEmpty else { return WriteReceipt() }
         let batch = SpanBatch(spans)
         try await ensurePartitions(days: batch.days)
         do {
@@ -22,6 +22,7 @@ extension PostgresTraceStore {
             try await ensurePartitions(days: batch.days)
             try await store(batch)
         }
+        return WriteReceipt()
     }
 
     /// "no partition of relation found for row" (SQLSTATE 23514), also when raised inside a transaction.

@@ -382,5 +382,5 @@ struct UnavailableTraceWriter: TraceWriter {
         var description: String { "database is gone (secret=hunter2)" }
     }
 
-    func write(_ spans: [Span]) async throws { throw Outage() }
+    func write(_ spans: [Span], limits: WriteLimits) async throws -> WriteReceipt { throw Outage() }
 }
