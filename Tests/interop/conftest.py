@@ -1,8 +1,11 @@
-"""Session fixtures for the interop suite: one real `skein serve` on an embedded PostgreSQL.
+"""Session fixtures for the interop suite: real `skein serve` processes, each on its own embedded
+PostgreSQL. `skein` is the main server (default limits); `small_skein` is a second one with small
+limits and a small ingest capacity (SMALL_LIMITS), started only by the tests that ask for it.
 
 By default the server listens on the standard ports (UI/API 16686, OTLP/HTTP 4318, OTLP/gRPC 4317,
 Zipkin 9411) so that the SDK exporters are used with their default settings, exactly as a user would.
 With SKEIN_TEST_RANDOM_PORTS=1 the server gets free ports and the exporters get explicit endpoints.
+`small_skein` always uses free ports. Server logs go to artifacts/.
 
 Environment:
   SKEIN_BIN                 the binary to run (default: .build/debug/skein in the repository)
@@ -34,7 +37,7 @@ MAX_BODY_BYTES = 8 * 1024 * 1024
 STOP_TIMEOUT_S = 30
 
 # Exporters read these; a developer's shell must not redirect the suite's spans elsewhere.
-_server_started_here = False  # only then is artifacts/skein-server.log this run's
+_logs_started_here: list[Path] = []  # server logs written by this run (shown on failure)
 
 for _name in list(os.environ):
     if _name.startswith("OTEL_"):
@@ -104,8 +107,22 @@ def artifacts() -> Path:
     return ARTIFACTS
 
 
-@pytest.fixture(scope="session")
-def skein(artifacts: Path) -> SkeinServer:
+# The limits `small_skein` runs with; the limit and overload tests use them.
+SMALL_LIMITS = {
+    "max_spans_per_request": 50,
+    "max_attributes_per_span": 8,
+    "max_attribute_length": 64,
+    "max_events_per_span": 4,
+    "max_links_per_span": 2,
+    "max_spans_per_trace": 100,
+    "ingest_memory_mib": 4,
+    "max_queued_spans": 2000,
+}
+
+
+def _start_skein(artifacts: Path, log_name: str, random_ports: bool, extra_args: list[str]):
+    """Starts `skein serve` on its own embedded PostgreSQL (a fresh data folder), waits until
+    /readyz answers 200, yields the SkeinServer, then stops it and checks it exited cleanly."""
     binary = _skein_binary()
     if not binary.exists():
         pytest.exit(
@@ -114,7 +131,6 @@ def skein(artifacts: Path) -> SkeinServer:
             returncode=1,
         )
 
-    random_ports = os.environ.get("SKEIN_TEST_RANDOM_PORTS") == "1"
     if random_ports:
         ports = {name: _free_port() for name in STANDARD_PORTS}
     else:
@@ -133,7 +149,7 @@ def skein(artifacts: Path) -> SkeinServer:
     # traverse the data folder, so the folder is world-searchable (mkdtemp makes it 0700).
     data_dir = Path(tempfile.mkdtemp(prefix="skein-interop-"))
     data_dir.chmod(0o755)
-    log_path = artifacts / "skein-server.log"
+    log_path = artifacts / log_name
 
     command = [
         str(binary), "serve",
@@ -143,12 +159,11 @@ def skein(artifacts: Path) -> SkeinServer:
         "--otlp-http-port", str(ports["otlp_http"]),
         "--otlp-grpc-port", str(ports["otlp_grpc"]),
         "--zipkin-port", str(ports["zipkin"]),
-        "--max-body-bytes", str(MAX_BODY_BYTES),
+        *extra_args,
     ]
     env = {k: v for k, v in os.environ.items() if not k.startswith("SKEIN_")}
     print(f"\n[interop] starting: {' '.join(command)} (log: {log_path})")
-    global _server_started_here
-    _server_started_here = True
+    _logs_started_here.append(log_path)
     log_file = open(log_path, "wb")
     process = subprocess.Popen(
         command, cwd=REPO_ROOT, env=env, stdin=subprocess.DEVNULL,
@@ -194,19 +209,41 @@ def skein(artifacts: Path) -> SkeinServer:
             f"--- last lines of {log_path} ---\n{log_tail(log_path)}",
             returncode=1,
         )
-    print(f"[interop] ready after {time.monotonic() - started:.1f}s")
+    print(f"[interop] ready after {time.monotonic() - started:.1f}s ({log_name})")
 
-    yield server
-
-    exit_code = _stop(process)
-    leftover = _stop_leftover_postgres(data_dir)
-    log_file.close()
-    shutil.rmtree(data_dir, ignore_errors=True)
+    try:
+        yield server
+    finally:
+        exit_code = _stop(process)
+        leftover = _stop_leftover_postgres(data_dir)
+        log_file.close()
+        shutil.rmtree(data_dir, ignore_errors=True)
     assert exit_code == 0, (
         f"skein serve exited with {exit_code} after SIGTERM (expected 0 within {STOP_TIMEOUT_S}s).\n"
         f"--- last lines of {log_path} ---\n{log_tail(log_path)}"
     )
     assert leftover is None, f"the embedded PostgreSQL (pid {leftover}) was still running after skein exited"
+
+
+@pytest.fixture(scope="session")
+def skein(artifacts: Path) -> SkeinServer:
+    """The server with default limits (except the body limit), on the standard ports unless
+    SKEIN_TEST_RANDOM_PORTS=1."""
+    random_ports = os.environ.get("SKEIN_TEST_RANDOM_PORTS") == "1"
+    yield from _start_skein(artifacts, "skein-server.log", random_ports,
+                            ["--max-body-bytes", str(MAX_BODY_BYTES)])
+
+
+@pytest.fixture(scope="session")
+def small_skein(artifacts: Path) -> SkeinServer:
+    """A second server with small limits and a small ingest capacity (SMALL_LIMITS), always on
+    free ports, for the limit and overload tests: what it refuses or alters must not disturb the
+    main server's tests."""
+    args = []
+    for name, value in SMALL_LIMITS.items():
+        args += ["--" + name.replace("_", "-"), str(value)]
+    yield from _start_skein(artifacts, "skein-small-server.log", True,
+                            ["--max-body-bytes", str(MAX_BODY_BYTES), *args])
 
 
 def _stop_leftover_postgres(data_dir: Path) -> int | None:
@@ -250,9 +287,12 @@ def http() -> requests.Session:
 
 
 def pytest_terminal_summary(terminalreporter, exitstatus, config):
-    if _server_started_here and exitstatus not in (0, 5) and (ARTIFACTS / "skein-server.log").exists():
-        terminalreporter.section("skein server log (last 60 lines)")
-        terminalreporter.write_line(log_tail(ARTIFACTS / "skein-server.log"))
+    if exitstatus in (0, 5):
+        return
+    for path in _logs_started_here:
+        if path.exists():
+            terminalreporter.section(f"{path.name} (last 60 lines)")
+            terminalreporter.write_line(log_tail(path))
 
 
 # ---------------------------------------------------------------- SDK exporters and sent traces

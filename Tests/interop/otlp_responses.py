@@ -1,0 +1,110 @@
+"""Decoding Skein's answers to ingest requests, in the content type of the request as OTLP/HTTP
+requires: an ExportTraceServiceResponse (maybe with `partial_success`) on 200, a `google.rpc.Status`
+on failures. Each decoder first checks the answer's Content-Type, so a JSON request answered in
+protobuf (or the other way round) fails the test."""
+
+from __future__ import annotations
+
+import base64
+import json
+from dataclasses import dataclass
+
+import requests
+from google.protobuf import json_format
+from google.rpc.status_pb2 import Status as RPCStatus
+from opentelemetry.proto.collector.trace.v1.trace_service_pb2 import ExportTraceServiceResponse
+
+import raw_otlp
+
+# gRPC status codes carried in google.rpc.Status bodies.
+INVALID_ARGUMENT = 3
+RESOURCE_EXHAUSTED = 8
+UNIMPLEMENTED = 12
+UNAVAILABLE = 14
+
+
+@dataclass(frozen=True)
+class PartialSuccess:
+    """What a 200 answer said: `present` is False when there was no `partial_success` at all
+    (or an empty one, which OTLP treats the same: everything accepted)."""
+
+    present: bool
+    rejected_spans: int
+    error_message: str
+
+
+def content_type_of(answer: requests.Response) -> str:
+    return answer.headers.get("Content-Type", "").split(";")[0].strip().lower()
+
+
+def assert_content_type(answer: requests.Response, expected: str):
+    got = content_type_of(answer)
+    assert got == expected, f"answered with Content-Type {got!r}, the request was {expected!r}"
+
+
+def partial_success(answer: requests.Response, request_content_type: str) -> PartialSuccess:
+    """Decodes a 200 answer's ExportTraceServiceResponse (protobuf, or JSON by key)."""
+    assert answer.status_code == 200, f"expected 200, got {answer.status_code}: {answer.text[:300]}"
+    assert_content_type(answer, request_content_type)
+    if request_content_type == raw_otlp.JSON:
+        body = answer.json()
+        assert isinstance(body, dict), f"the JSON answer is an object: {answer.text[:300]}"
+        # The same text must also be a valid ExportTraceServiceResponse (no unknown keys).
+        json_format.Parse(answer.text, ExportTraceServiceResponse())
+        partial = body.get("partialSuccess")
+        if not partial:
+            return PartialSuccess(False, 0, "")
+        # proto3 JSON spells int64 as a string; a number is accepted too.
+        return PartialSuccess(True, int(partial.get("rejectedSpans", 0)), partial.get("errorMessage", ""))
+    response = ExportTraceServiceResponse()
+    response.ParseFromString(answer.content)
+    if not response.HasField("partial_success"):
+        return PartialSuccess(False, 0, "")
+    partial = response.partial_success
+    present = partial.rejected_spans != 0 or partial.error_message != ""
+    return PartialSuccess(present, partial.rejected_spans, partial.error_message)
+
+
+def rpc_status(answer: requests.Response, request_content_type: str) -> tuple[int, str]:
+    """Decodes a failure answer's google.rpc.Status → (code, message)."""
+    assert_content_type(answer, request_content_type)
+    if request_content_type == raw_otlp.JSON:
+        body = answer.json()
+        assert isinstance(body, dict), f"the JSON Status is an object: {answer.text[:300]}"
+        json_format.Parse(answer.text, RPCStatus())
+        return int(body.get("code", 0)), body.get("message", "")
+    status = RPCStatus()
+    status.ParseFromString(answer.content)
+    return status.code, status.message
+
+
+def retry_after_seconds(answer: requests.Response) -> int:
+    """The Retry-After header as whole seconds; fails when it is missing or not a number."""
+    value = answer.headers.get("Retry-After")
+    assert value is not None, f"{answer.status_code} without Retry-After (headers: {dict(answer.headers)})"
+    assert value.strip().isdigit(), f"Retry-After should be delay-seconds, got {value!r}"
+    return int(value)
+
+
+def json_body(request) -> bytes:
+    """An ExportTraceServiceRequest as OTLP/JSON (hex ids, as the OTLP/HTTP spec requires)."""
+    return json.dumps(otlp_json(request)).encode()
+
+
+def otlp_json(request) -> dict:
+    """protobuf → OTLP/JSON dict: camelCase keys (json_format's), but trace and span ids as hex
+    instead of protobuf JSON's base64, which is what OTLP/HTTP JSON specifies."""
+    body = json_format.MessageToDict(request)
+    for resource_spans in body.get("resourceSpans", []):
+        for scope_spans in resource_spans.get("scopeSpans", []):
+            for span in scope_spans.get("spans", []):
+                _ids_to_hex(span)
+                for link in span.get("links", []):
+                    _ids_to_hex(link)
+    return body
+
+
+def _ids_to_hex(message: dict):
+    for key in ("traceId", "spanId", "parentSpanId"):
+        if key in message:
+            message[key] = base64.b64decode(message[key]).hex()
