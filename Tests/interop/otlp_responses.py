@@ -7,7 +7,11 @@ from __future__ import annotations
 
 import base64
 import json
+import socket
+import time
+from contextlib import contextmanager
 from dataclasses import dataclass
+from urllib.parse import urlsplit
 
 import requests
 from google.protobuf import json_format
@@ -108,3 +112,38 @@ def _ids_to_hex(message: dict):
     for key in ("traceId", "spanId", "parentSpanId"):
         if key in message:
             message[key] = base64.b64decode(message[key]).hex()
+
+
+@contextmanager
+def ingest_budget_held(server, settle_timeout_s: float = 15):
+    """Holds `server`'s whole ingest memory budget for the duration of the block, so every other
+    ingest request (OTLP or Zipkin: the budget is shared) is refused with 429.
+
+    How: a raw POST declares a 1 MiB body and sends one byte of it. Skein reserves budget for the
+    declared length (5 × 1 MiB, more than a 4 MiB budget; the first request is always admitted)
+    and holds it while it waits for the rest of the body. Closing the socket ends that request and
+    gives the budget back. Only for servers whose budget is below 5 MiB (`small_skein`)."""
+    url = urlsplit(server.otlp_traces_url)
+    holder = socket.create_connection((url.hostname, url.port), timeout=10)
+    try:
+        holder.sendall(
+            f"POST {url.path} HTTP/1.1\r\nHost: {url.netloc}\r\n"
+            f"Content-Type: {raw_otlp.PROTOBUF}\r\nContent-Length: {1024 * 1024}\r\n\r\n".encode() + b"\x0a")
+        _wait_for_probe(server, lambda status: status == 429, settle_timeout_s, "refused while the budget is held")
+        yield
+    finally:
+        holder.close()
+    _wait_for_probe(server, lambda status: status != 429, settle_timeout_s, "admitted again after the budget came back")
+
+
+def _wait_for_probe(server, done, timeout_s: float, what: str):
+    """Posts an empty OTLP request until `done(status)`; fails after `timeout_s`."""
+    deadline = time.monotonic() + timeout_s
+    status = None
+    while time.monotonic() < deadline:
+        status = requests.post(server.otlp_traces_url, data=b"", headers={"Content-Type": raw_otlp.PROTOBUF},
+                               timeout=10).status_code
+        if done(status):
+            return
+        time.sleep(0.1)
+    raise AssertionError(f"an empty OTLP request was never {what} within {timeout_s}s (last status {status})")

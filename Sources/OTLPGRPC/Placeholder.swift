@@ -1,1 +1,0 @@
-// The OTLP/gRPC receiver is being written; see issue 3.
