@@ -11,6 +11,7 @@ public struct IngestPipeline: Sendable {
     let writer: any TraceWriter
     public let limits: IngestLimits
     let validator: SpanTimestampValidator
+    let spanLimiter: SpanLimiter
     let budget: IngestMemoryBudget
     let capacity: IngestCapacity
     let metrics: IngestMetrics
@@ -29,6 +30,7 @@ public struct IngestPipeline: Sendable {
         self.writer = writer
         self.limits = limits
         self.validator = SpanTimestampValidator(limits: limits)
+        self.spanLimiter = SpanLimiter(limits: limits)
         self.capacity = capacity
         self.budget = budget ?? IngestMemoryBudget(capacityBytes: capacity.memoryBudgetBytes)
         self.metrics = metrics
@@ -65,6 +67,7 @@ public struct IngestPipeline: Sendable {
 
         var checked = CheckedSpans(decoded)
         validator.validate(&checked, nowUnixNano: now())
+        spanLimiter.limit(&checked)
 
         if !checked.spans.isEmpty {
             switch await store(checked.spans, via: via) {
