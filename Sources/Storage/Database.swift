@@ -45,6 +45,24 @@ public final class Database: Sendable {
         try await MigrationRunner(client: client, directory: directory, logger: logger).migrate()
     }
 
+    /// Stops the embedded PostgreSQL server while the pool keeps running: for outage drills and
+    /// tests. Queries then fail (or time out) until `startEmbeddedServer()`; the pool reconnects
+    /// by itself afterwards (postgres-nio retries with a backoff capped at one minute).
+    /// Does nothing for an external database or a server this process did not start.
+    public func stopEmbeddedServer() async throws {
+        guard let embedded, embedded.ownsServer else { return }
+        logger.notice("stopping the embedded PostgreSQL (outage drill)")
+        try await embedded.stop()
+    }
+
+    /// Starts the embedded PostgreSQL server again after `stopEmbeddedServer()`, on the same data
+    /// folder and socket, so the running pool finds it without a restart of Skein.
+    public func startEmbeddedServer() async throws {
+        guard let embedded else { return }
+        let endpoint = try await embedded.start()
+        logger.notice("started the embedded PostgreSQL again", metadata: ["endpoint": "\(endpoint.address)"])
+    }
+
     /// Stops the pool, then the embedded server if this process started it.
     public func close() async {
         poolTask.cancel()
