@@ -1,0 +1,38 @@
+import GRPCCore
+import GRPCNIOTransportHTTP2
+import Intake
+import Logging
+
+/// The OTLP/gRPC listener: `OTLPTraceService` on an `OTLPGRPCTransport`, with messages limited to
+/// the pipeline's body limit. `skein serve` runs it as a service; tests run the same thing.
+public struct OTLPGRPCServer: Sendable {
+    private let transport: HTTP2ServerTransport.Posix
+    private let server: GRPCServer<HTTP2ServerTransport.Posix>
+    private let logger: Logger
+
+    /// A server for `host:port` (port 0 picks a free port) feeding `pipeline`.
+    public init(host: String, port: Int, pipeline: IngestPipeline, logger: Logger) {
+        transport = OTLPGRPCTransport.listening(host: host, port: port, maxMessageBytes: pipeline.limits.maxBodyBytes)
+        server = GRPCServer(transport: transport, services: [OTLPTraceService(pipeline: pipeline, logger: logger)])
+        self.logger = logger
+    }
+
+    /// Serves until `beginGracefulShutdown()` has let in-flight calls finish, or until cancelled.
+    /// `onListening` gets the bound port once the server accepts connections; when binding fails
+    /// this throws instead.
+    public func serve(onListening: @escaping @Sendable (Int) -> Void) async throws {
+        try await withThrowingDiscardingTaskGroup { group in
+            group.addTask { try await server.serve() }
+            let address = try await transport.listeningAddress
+            guard let port = address.ipv4?.port ?? address.ipv6?.port else {
+                throw RPCError(code: .internalError, message: "the OTLP/gRPC listener has no TCP port (\(address))")
+            }
+            onListening(port)
+        }
+    }
+
+    /// Stops accepting new calls and lets the ones in flight finish; `serve` then returns.
+    public func beginGracefulShutdown() {
+        server.beginGracefulShutdown()
+    }
+}

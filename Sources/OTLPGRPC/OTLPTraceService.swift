@@ -1,0 +1,86 @@
+import GRPCCore
+import Ingest
+import Intake
+import Logging
+
+/// The OTLP/gRPC trace receiver, `opentelemetry.proto.collector.trace.v1.TraceService/Export`,
+/// answering as the OTLP specification says (the README's response table): OK with an
+/// `ExportTraceServiceResponse` (with `partial_success` when spans were rejected or altered) only
+/// after the spans are committed; INVALID_ARGUMENT for undecodable data or too many spans;
+/// RESOURCE_EXHAUSTED when over capacity and UNAVAILABLE when the database is unreachable, both
+/// with a retry delay.
+///
+/// Written by hand rather than generated: the generated OTLP messages are internal to `Ingest`,
+/// so the method carries the message bytes and decodes them with `OTLPTraceCodec`, exactly as
+/// OTLP/HTTP does.
+public struct OTLPTraceService: RegistrableRPCService {
+    /// `opentelemetry.proto.collector.trace.v1.TraceService/Export`.
+    public static let exportMethod = MethodDescriptor(
+        fullyQualifiedService: "opentelemetry.proto.collector.trace.v1.TraceService", method: "Export")
+
+    let pipeline: IngestPipeline
+    let logger: Logger
+
+    public init(pipeline: IngestPipeline, logger: Logger) {
+        self.pipeline = pipeline
+        self.logger = logger
+    }
+
+    public func registerMethods<Transport: ServerTransport>(with router: inout RPCRouter<Transport>) {
+        router.registerHandler(
+            forMethod: Self.exportMethod,
+            deserializer: RawMessageDeserializer(),
+            serializer: RawMessageSerializer()
+        ) { request, _ in
+            let message = try await singleMessage(of: request)
+            let response = try await export(message)
+            return StreamingServerResponse(single: ServerResponse(message: response))
+        }
+    }
+
+    /// Stores the spans of one serialized `ExportTraceServiceRequest`; the serialized
+    /// `ExportTraceServiceResponse` once they are committed.
+    func export(_ message: [UInt8]) async throws(RPCError) -> [UInt8] {
+        let reservation: IngestReservation
+        do {
+            reservation = try pipeline.admit(bodyBytes: message.count, via: .otlpGRPC)
+        } catch {
+            throw error.rpcError
+        }
+        defer { reservation.release() }
+
+        let decoded: DecodedSpans
+        do {
+            decoded = try OTLPTraceCodec.decodeProtobuf(message)
+        } catch {
+            pipeline.refused(.otlpGRPC, reason: "undecodable")
+            let detail = (error as? IngestDecodingError)?.message ?? "the message is not an ExportTraceServiceRequest"
+            throw RPCError(code: .invalidArgument, message: "undecodable OTLP protobuf: \(detail)")
+        }
+
+        let outcome: IngestOutcome
+        do {
+            outcome = try await pipeline.ingest(decoded, via: .otlpGRPC)
+        } catch {
+            throw error.rpcError
+        }
+        return OTLPTraceCodec.exportResponse(
+            rejectedSpans: Int64(outcome.rejected.count), errorMessage: outcome.partialSuccessMessage, json: false)
+    }
+
+    /// The one request message of a unary call. A message the transport refused (over the size
+    /// limit, or compressed data that does not inflate) ends the stream with an error instead.
+    private func singleMessage(of request: StreamingServerRequest<[UInt8]>) async throws(RPCError) -> [UInt8] {
+        do {
+            return try await ServerRequest(stream: request).message
+        } catch let error as RPCError {
+            logger.info("An OTLP/gRPC request could not be read", metadata: ["error": "\(error)"])
+            pipeline.refused(.otlpGRPC, reason: error.code == .resourceExhausted ? "too_large" : "undecodable")
+            throw error
+        } catch {
+            logger.info("An OTLP/gRPC request could not be read", metadata: ["error": "\(error)"])
+            pipeline.refused(.otlpGRPC, reason: "undecodable")
+            throw RPCError(code: .invalidArgument, message: "the request message could not be read")
+        }
+    }
+}
