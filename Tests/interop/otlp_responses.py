@@ -1,7 +1,8 @@
 """Decoding Skein's answers to ingest requests, in the content type of the request as OTLP/HTTP
 requires: an ExportTraceServiceResponse (maybe with `partial_success`) on 200, a `google.rpc.Status`
 on failures. Each decoder first checks the answer's Content-Type, so a JSON request answered in
-protobuf (or the other way round) fails the test."""
+protobuf (or the other way round) fails the test. Also the small requests the contract and
+overload tests send, OTLP/JSON encoding, and a way to fill a small server's ingest budget."""
 
 from __future__ import annotations
 
@@ -16,7 +17,12 @@ from urllib.parse import urlsplit
 import requests
 from google.protobuf import json_format
 from google.rpc.status_pb2 import Status as RPCStatus
-from opentelemetry.proto.collector.trace.v1.trace_service_pb2 import ExportTraceServiceResponse
+from opentelemetry.proto.collector.trace.v1.trace_service_pb2 import (
+    ExportTraceServiceRequest,
+    ExportTraceServiceResponse,
+)
+from opentelemetry.proto.resource.v1.resource_pb2 import Resource
+from opentelemetry.proto.trace.v1.trace_pb2 import ResourceSpans, ScopeSpans, Span
 
 import raw_otlp
 
@@ -88,6 +94,23 @@ def retry_after_seconds(answer: requests.Response) -> int:
     assert value is not None, f"{answer.status_code} without Retry-After (headers: {dict(answer.headers)})"
     assert value.strip().isdigit(), f"Retry-After should be delay-seconds, got {value!r}"
     return int(value)
+
+
+def good_span(trace_id: bytes, name: str = "fine", attributes: dict | None = None, **fields) -> Span:
+    start = time.time_ns() - 2_000_000_000
+    span = Span(trace_id=trace_id, span_id=raw_otlp.new_span_id(), name=name, kind=Span.SPAN_KIND_INTERNAL,
+                start_time_unix_nano=start, end_time_unix_nano=start + 5_000_000,
+                attributes=raw_otlp.key_values(attributes or {}))
+    for key, value in fields.items():
+        setattr(span, key, value)
+    return span
+
+
+def request_of(service: str, spans: list[Span]) -> ExportTraceServiceRequest:
+    return ExportTraceServiceRequest(resource_spans=[ResourceSpans(
+        resource=Resource(attributes=raw_otlp.key_values({"service.name": service})),
+        scope_spans=[ScopeSpans(spans=spans)],
+    )])
 
 
 def json_body(request) -> bytes:

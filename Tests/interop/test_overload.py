@@ -8,7 +8,6 @@ answers by status, baseline and peak RSS) for the issue notes; run with `-s` to 
 from __future__ import annotations
 
 import collections
-import os
 import random
 import re
 import threading
@@ -20,9 +19,8 @@ import requests
 
 import raw_otlp
 from conftest import SMALL_LIMITS
-from otlp_responses import partial_success, retry_after_seconds
+from otlp_responses import good_span, json_body, partial_success, request_of
 from skein_api import read_jaeger_trace, read_v3_spans
-from test_response_contract import good_span, request_of
 
 SENDERS = 32
 MAX_REQUESTS = 1_500  # in total, across senders
@@ -283,8 +281,6 @@ def test_spans_past_the_per_trace_limit_are_rejected_as_trace_too_large_and_the_
 
 @pytest.mark.parametrize("content_type", [raw_otlp.PROTOBUF, raw_otlp.JSON], ids=["protobuf", "json"])
 def test_a_batch_posted_three_times_is_stored_once(skein, http, content_type):
-    from otlp_responses import json_body
-
     request, trace_id = raw_otlp.every_value_request(f"retry-{skein.run_id}-{content_type.rsplit('/', 1)[1]}")
     body = request.SerializeToString() if content_type == raw_otlp.PROTOBUF else json_body(request)
     sent_ids = sorted(span.span_id.hex() for resource in request.resource_spans

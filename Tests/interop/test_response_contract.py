@@ -19,23 +19,23 @@ import time
 import pytest
 import requests
 from opentelemetry.proto.collector.trace.v1.trace_service_pb2 import ExportTraceServiceRequest
-from opentelemetry.proto.resource.v1.resource_pb2 import Resource
-from opentelemetry.proto.trace.v1.trace_pb2 import ResourceSpans, ScopeSpans, Span
 from opentelemetry.sdk.resources import Resource as SDKResource
 from opentelemetry.sdk.trace import TracerProvider
 from opentelemetry.sdk.trace.export import SimpleSpanProcessor, SpanExportResult
 from opentelemetry.sdk.trace.export.in_memory_span_exporter import InMemorySpanExporter
 
 import raw_otlp
-from conftest import SMALL_LIMITS, make_otlp_json_exporter, make_otlp_protobuf_exporter
+from conftest import MAX_BODY_BYTES, SMALL_LIMITS, make_otlp_json_exporter, make_otlp_protobuf_exporter
 from otlp_responses import (
     INVALID_ARGUMENT,
     RESOURCE_EXHAUSTED,
     UNIMPLEMENTED,
+    good_span,
     ingest_budget_held,
     json_body,
     otlp_json,
     partial_success,
+    request_of,
     retry_after_seconds,
     rpc_status,
 )
@@ -46,23 +46,6 @@ content_types = pytest.mark.parametrize("content_type", CONTENT_TYPES, ids=["pro
 
 
 # ------------------------------------------------------------------------------------ builders
-
-def good_span(trace_id: bytes, name: str = "fine", attributes: dict | None = None, **fields) -> Span:
-    start = time.time_ns() - 2_000_000_000
-    span = Span(trace_id=trace_id, span_id=raw_otlp.new_span_id(), name=name, kind=Span.SPAN_KIND_INTERNAL,
-                start_time_unix_nano=start, end_time_unix_nano=start + 5_000_000,
-                attributes=raw_otlp.key_values(attributes or {}))
-    for key, value in fields.items():
-        setattr(span, key, value)
-    return span
-
-
-def request_of(service: str, spans: list[Span]) -> ExportTraceServiceRequest:
-    return ExportTraceServiceRequest(resource_spans=[ResourceSpans(
-        resource=Resource(attributes=raw_otlp.key_values({"service.name": service})),
-        scope_spans=[ScopeSpans(spans=spans)],
-    )])
-
 
 def encode(request: ExportTraceServiceRequest, content_type: str) -> bytes:
     return request.SerializeToString() if content_type == raw_otlp.PROTOBUF else json_body(request)
@@ -394,8 +377,6 @@ def test_zipkin_more_spans_than_the_request_limit_get_413(small_skein, http):
 
 
 def test_zipkin_a_body_over_the_size_limit_gets_413(skein, http):
-    from conftest import MAX_BODY_BYTES
-
     answer = http.post(skein.zipkin_spans_url, data=b" " * (MAX_BODY_BYTES + 1),
                        headers={"Content-Type": raw_otlp.JSON}, timeout=60)
 
