@@ -25,22 +25,34 @@ public func buildApplication(configuration: SkeinConfiguration, logger: Logger) 
         let templates = try await PagesController<BasicRequestContext>.loadTemplates(directory: resources.templates)
         let ports = ListenerPorts()
         let metricsRegistry = PrometheusCollectorRegistry()
-        let metricsFactory = PrometheusMetricsFactory(registry: metricsRegistry)
+        let telemetry = Telemetry(registry: metricsRegistry, database: database, migrationsDirectory: resources.migrations, logger: logger)
+        var metricsFactory = PrometheusMetricsFactory(registry: metricsRegistry)
+        metricsFactory.valueHistogramBuckets.merge(IngestQueueMetrics.valueHistogramBuckets) { current, _ in current }
+        metricsFactory.durationHistogramBuckets.merge(IngestQueueMetrics.durationHistogramBuckets) { current, _ in current }
+        let memoryBudget = IngestMemoryBudget(capacityBytes: configuration.ingestCapacity.memoryBudgetBytes)
+        let ingestQueue = IngestQueue(
+            writer: store, capacity: configuration.ingestCapacity, probe: { await store.isReady() },
+            memoryBudget: memoryBudget, metrics: IngestQueueMetrics(factory: metricsFactory), logger: logger)
         let pipeline = IngestPipeline(
-            writer: store, limits: configuration.ingestLimits, capacity: configuration.ingestCapacity,
-            metrics: IngestMetrics(factory: metricsFactory), logger: logger)
+            writer: ingestQueue, limits: configuration.ingestLimits, capacity: configuration.ingestCapacity,
+            budget: memoryBudget, metrics: IngestMetrics(factory: metricsFactory), logger: logger)
 
-        var services: [any Service] = [PartitionMaintenanceService(store: store, logger: logger)]
+        // The queue comes before the listeners: the group stops services in reverse order, so
+        // listeners finish their in-flight requests first, then the queue commits what is left.
+        var services: [any Service] = [
+            PartitionMaintenanceService(store: store, logger: logger),
+            IngestQueueService(queue: ingestQueue, logger: logger),
+        ]
         services.append(
             listener(.otlpHTTP, port: configuration.otlpHTTPPort, configuration: configuration, ports: ports, logger: logger,
-                     router: Routers.otlpHTTP(pipeline: pipeline, logger: logger)))
+                     router: Routers.otlpHTTP(pipeline: pipeline, telemetry: telemetry, logger: logger)))
         services.append(
             listener(.zipkin, port: configuration.zipkinPort, configuration: configuration, ports: ports, logger: logger,
-                     router: Routers.zipkin(pipeline: pipeline, logger: logger)))
+                     router: Routers.zipkin(pipeline: pipeline, telemetry: telemetry, logger: logger)))
         services.append(
             listener(.ui, port: configuration.uiPort, configuration: configuration, ports: ports, logger: logger,
-                     router: Routers.ui(reader: store, templates: templates, publicDirectory: resources.publicFiles,
-                                        readiness: { await store.isReady() }, logger: logger)))
+                     router: Routers.ui(templates: templates, publicDirectory: resources.publicFiles, telemetry: telemetry,
+                                        logger: logger)))
         if configuration.demo {
             services.append(DemoTrafficService(configuration: configuration, ports: ports, logger: logger))
         }
