@@ -21,8 +21,9 @@ public struct SkeinServer: Sendable {
     }
 
     /// Runs every listener and background service until SIGINT/SIGTERM (or task cancellation),
-    /// then finishes in-flight requests and stops the database (the embedded one only if this
-    /// process started it).
+    /// then shuts down in reverse order of `services`: listeners stop accepting and finish their
+    /// in-flight requests (which wait for their spans to commit), the ingest queue commits what it
+    /// still holds, and last the database stops (the embedded one only if this process started it).
     public func run() async throws {
         let group = ServiceGroup(
             configuration: .init(
@@ -42,7 +43,7 @@ public struct SkeinServer: Sendable {
     }
 
     /// Starts the same graceful shutdown as SIGTERM: listeners stop accepting, in-flight requests
-    /// finish, then `run()` returns.
+    /// finish, the ingest queue drains, then `run()` returns.
     public func shutDown() async {
         await shutdownHandle.trigger()
     }
