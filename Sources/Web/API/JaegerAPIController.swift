@@ -12,18 +12,22 @@ public struct JaegerAPIController<Context: RequestContext>: Sendable {
     let logger: Logger
     let maxTraceLimit: Int
     let now: @Sendable () -> UInt64
+    let isDatabaseReachable: @Sendable () async -> Bool
 
     /// - Parameters:
     ///   - maxTraceLimit: the most traces one search may return, whatever `limit` asks for.
     ///   - now: the clock, Unix nanoseconds (injected for tests).
+    ///   - isDatabaseReachable: asked after a read failed, to tell an outage (503) from a fault (500).
     public init(
         reader: any TraceReader, logger: Logger, maxTraceLimit: Int = 1_500,
-        now: @escaping @Sendable () -> UInt64 = { WallClock.unixNanos() }
+        now: @escaping @Sendable () -> UInt64 = { WallClock.unixNanos() },
+        isDatabaseReachable: @escaping @Sendable () async -> Bool = { true }
     ) {
         self.reader = reader
         self.logger = logger
         self.maxTraceLimit = maxTraceLimit
         self.now = now
+        self.isDatabaseReachable = isDatabaseReachable
     }
 
     public func addRoutes(to router: Router<Context>) {
@@ -134,12 +138,16 @@ public struct JaegerAPIController<Context: RequestContext>: Sendable {
         return overflow ? UInt64.max : nanos
     }
 
-    /// Runs a storage read; a failure is logged and answered 500 without its details.
+    /// Runs a storage read; a failure is logged and answered without its details: 503 with
+    /// `Retry-After` when the database does not answer, else 500.
     func answer(_ body: () async throws -> Response) async -> Response {
         do {
             return try await body()
         } catch {
             logger.error("Jaeger API query failed", metadata: ["error": "\(String(reflecting: error))"])
+            guard await isDatabaseReachable() else {
+                return DatabaseUnavailable.retryLater(JaegerJSON.error(JaegerError(code: 503, msg: "database unavailable")))
+            }
             return JaegerJSON.error(JaegerError(code: 500, msg: "the trace store could not answer; see the server log"))
         }
     }

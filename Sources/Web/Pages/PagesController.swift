@@ -6,22 +6,37 @@ import Storage
 import TraceModel
 
 /// The server-rendered pages: landing (`/`), search (`/search`) and trace waterfall (`/trace/{id}`).
+///
+/// When a read fails and the database does not answer, a page says so (503, `Retry-After`);
+/// any other failure is a 500 page. Details go to the log, never to the page.
 public struct PagesController<Context: RequestContext>: Sendable {
     let reader: any TraceReader
     let templates: MustacheLibrary
     let logger: Logger
     let now: @Sendable () -> UInt64
+    let isDatabaseReachable: @Sendable () async -> Bool
 
-    public init(reader: any TraceReader, templates: MustacheLibrary, logger: Logger) {
-        self.init(reader: reader, templates: templates, logger: logger, now: { WallClock.unixNanos() })
+    public init(
+        reader: any TraceReader, templates: MustacheLibrary, logger: Logger,
+        isDatabaseReachable: @escaping @Sendable () async -> Bool = { true }
+    ) {
+        self.init(
+            reader: reader, templates: templates, logger: logger, now: { WallClock.unixNanos() },
+            isDatabaseReachable: isDatabaseReachable)
     }
 
-    /// - Parameter now: the clock, in Unix nanoseconds (injected by tests).
-    public init(reader: any TraceReader, templates: MustacheLibrary, logger: Logger, now: @escaping @Sendable () -> UInt64) {
+    /// - Parameters:
+    ///   - now: the clock, in Unix nanoseconds (injected by tests).
+    ///   - isDatabaseReachable: asked after a read failed, to tell an outage (503) from a fault (500).
+    public init(
+        reader: any TraceReader, templates: MustacheLibrary, logger: Logger, now: @escaping @Sendable () -> UInt64,
+        isDatabaseReachable: @escaping @Sendable () async -> Bool = { true }
+    ) {
         self.reader = reader
         self.templates = templates
         self.logger = logger
         self.now = now
+        self.isDatabaseReachable = isDatabaseReachable
     }
 
     /// Loads every `.mustache` file of the folder (`Templates/` at the repository root).
@@ -30,10 +45,15 @@ public struct PagesController<Context: RequestContext>: Sendable {
     }
 
     public func addRoutes(to router: Router<Context>) {
-        router.get("/") { _, _ in await self.landing() }
-        router.get("/search") { request, _ in await self.search(request) }
+        router.get("/") { request, context in
+            try await self.landing().response(from: request, context: context).askingToRetryWhenUnavailable()
+        }
+        router.get("/search") { request, context in
+            try await self.search(request).response(from: request, context: context).askingToRetryWhenUnavailable()
+        }
         router.get("/trace/:traceID") { request, context in
-            await self.trace(request, id: context.parameters.get("traceID") ?? "")
+            try await self.trace(request, id: context.parameters.get("traceID") ?? "")
+                .response(from: request, context: context).askingToRetryWhenUnavailable()
         }
     }
 
@@ -53,7 +73,7 @@ public struct PagesController<Context: RequestContext>: Sendable {
             )
             return render(page, template: "index")
         } catch {
-            return storeUnavailable(error)
+            return await readFailed(error)
         }
     }
 
@@ -87,7 +107,7 @@ public struct PagesController<Context: RequestContext>: Sendable {
             )
             return render(page, template: "search", status: form.problems.isEmpty ? .ok : .badRequest)
         } catch {
-            return storeUnavailable(error)
+            return await readFailed(error)
         }
     }
 
@@ -120,7 +140,7 @@ public struct PagesController<Context: RequestContext>: Sendable {
             let tree = TraceTree(spans: spans)
             return render(TracePage(tree: tree, traceID: traceID, selected: selected, now: now()), template: "trace")
         } catch {
-            return storeUnavailable(error)
+            return await readFailed(error)
         }
     }
 
@@ -139,11 +159,31 @@ public struct PagesController<Context: RequestContext>: Sendable {
         return render(page, template: "error", status: status)
     }
 
-    private func storeUnavailable(_ error: any Error) -> HTMLPage {
+    /// A read failed: the database-unavailable page when the database does not answer, else a 500 page.
+    func readFailed(_ error: any Error) async -> HTMLPage {
         logger.error("Trace store failed while rendering a page", metadata: ["error": "\(String(reflecting: error))"])
+        guard await isDatabaseReachable() else {
+            let page = ErrorPage(
+                title: "Database unavailable", heading: "Database unavailable",
+                message: "Skein cannot reach its PostgreSQL database just now, so it cannot read traces.",
+                statusCode: HTTPResponse.Status.serviceUnavailable.code,
+                details: [
+                    "Skein keeps trying to reconnect by itself; this page works again as soon as the database answers, without a restart.",
+                    "Meanwhile Skein refuses incoming spans with 503 and Retry-After, so OpenTelemetry SDKs and collectors keep them and send them again later.",
+                ],
+                linksReadiness: true)
+            return render(page, template: "error", status: .serviceUnavailable)
+        }
         return errorPage(
-            status: .serviceUnavailable, heading: "The trace store is not answering",
-            message: "Skein could not read from its database just now. Try again in a moment; the server log has the details."
+            status: .internalServerError, heading: "Something went wrong",
+            message: "Skein could not show this page because of an internal error. Try again; the server log has the details."
         )
+    }
+}
+
+extension Response {
+    /// Every 503 the pages answer means the database is unavailable: tell clients when to retry.
+    fileprivate func askingToRetryWhenUnavailable() -> Response {
+        status == .serviceUnavailable ? DatabaseUnavailable.retryLater(self) : self
     }
 }
