@@ -56,6 +56,7 @@ class SkeinServer:
     log_path: Path
     process: subprocess.Popen
     run_id: str
+    data_dir: Path  # holds the embedded PostgreSQL (postgres/postmaster.pid)
 
     @property
     def otlp_traces_url(self) -> str:
@@ -180,6 +181,7 @@ def _start_skein(artifacts: Path, log_name: str, random_ports: bool, extra_args:
         log_path=log_path,
         process=process,
         run_id=uuid.uuid4().hex[:8],
+        data_dir=data_dir,
     )
 
     started = time.monotonic()
