@@ -220,6 +220,26 @@ def test_more_attributes_than_the_limit_are_dropped_and_counted_with_a_warning(s
     assert stored["dropped_attributes"] == 2 + 5, "the dropped ones are added to the span's dropped count"
 
 
+@content_types
+def test_more_events_and_links_than_the_limits_are_dropped_and_counted_with_a_warning(small_skein, http, content_type):
+    max_events, max_links = SMALL_LIMITS["max_events_per_span"], SMALL_LIMITS["max_links_per_span"]
+    trace_id = raw_otlp.new_trace_id()
+    span = good_span(trace_id, "many events and links")
+    for index in range(max_events + 3):
+        span.events.add(time_unix_nano=span.start_time_unix_nano + index, name=f"event {index}")
+    for _ in range(max_links + 1):
+        span.links.add(trace_id=raw_otlp.new_trace_id(), span_id=raw_otlp.new_span_id())
+    answer = post_otlp(http, small_skein, request_of(service_name(small_skein, "events", content_type), [span]),
+                       content_type)
+
+    assert_altered_warning(answer, content_type, "events_dropped")
+    result = partial_success(answer, content_type)
+    assert "links_dropped" in result.error_message, result
+    stored = read_v3_spans(http, small_skein.ui, trace_id.hex(), 1)[span.span_id.hex()]
+    assert [event["name"] for event in stored["events"]] == [f"event {index}" for index in range(max_events)]
+    assert (stored["dropped_events"], len(stored["links"]), stored["dropped_links"]) == (3, max_links, 1)
+
+
 def test_the_sdk_exporter_succeeds_when_its_long_attributes_are_truncated(small_skein, http):
     limit = SMALL_LIMITS["max_attribute_length"]
     spans = sdk_spans(f"contract-{small_skein.run_id}-sdk-long", count=2, attributes={"note": "n" * (3 * limit)})
