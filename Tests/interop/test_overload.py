@@ -81,6 +81,43 @@ class RSSSampler(threading.Thread):
         self.join(timeout=5)
 
 
+class ReadinessProbe(threading.Thread):
+    """GETs /readyz every half second until stopped; counts the answers by status, and the
+    requests that got no answer within 10 s."""
+
+    def __init__(self, server):
+        super().__init__(daemon=True)
+        self.url = f"{server.ui}/readyz"
+        self.statuses: collections.Counter = collections.Counter()
+        self.unanswered = 0
+        self._stop_event = threading.Event()
+
+    def run(self):
+        with requests.Session() as session:
+            while not self._stop_event.is_set():
+                try:
+                    self.statuses[session.get(self.url, timeout=10).status_code] += 1
+                except requests.RequestException:
+                    self.unanswered += 1
+                self._stop_event.wait(0.5)
+
+    def stop(self):
+        self._stop_event.set()
+        self.join(timeout=15)
+
+
+def ready_again(http, server, timeout_s: float = 30) -> list[str]:
+    """Polls /readyz until it answers 200 (or `timeout_s` passes); returns every answer seen."""
+    seen = []
+    deadline = time.monotonic() + timeout_s
+    while True:
+        answer = http.get(f"{server.ui}/readyz", timeout=10)
+        seen.append(f"{answer.status_code} {answer.text.strip()}")
+        if answer.status_code == 200 or time.monotonic() > deadline:
+            return seen
+        time.sleep(0.5)
+
+
 # ------------------------------------------------------------------------------------- metrics
 
 def scrape(http, server) -> str | None:
@@ -189,12 +226,15 @@ def test_a_flood_gets_429s_while_memory_stays_bounded_and_every_acknowledged_spa
     peak_was_reset = reset_peak_rss(pid)
     sampler = RSSSampler(pid)
     sampler.start()
+    readiness = ReadinessProbe(small_skein)
+    readiness.start()
     flood = Flood(small_skein)
     started = time.monotonic()
     try:
         flood.run()
     finally:
         sampler.stop()
+        readiness.stop()
     elapsed = time.monotonic() - started
     after = memory_kib(pid)
     peak_kib = max(sampler.peak_kib, after["VmHWM"] if peak_was_reset else 0)
@@ -226,7 +266,10 @@ def test_a_flood_gets_429s_while_memory_stays_bounded_and_every_acknowledged_spa
         f"peak RSS {peak_kib / 1024:.1f} MiB passed the bound {bound_kib / 1024:.1f} MiB "
         f"(baseline {baseline_kib / 1024:.1f} MiB)")
 
-    assert http.get(f"{small_skein.ui}/readyz", timeout=10).status_code == 200, "still ready after the flood"
+    assert readiness.unanswered == 0, f"/readyz went unanswered during the flood: {readiness.statuses}"
+    recovered = ready_again(http, small_skein)
+    print(f"[overload] /readyz during the flood: {dict(readiness.statuses)}; right after: {recovered}")
+    assert recovered[-1] == "200 ready", f"ready again after the flood: {recovered}"
 
     checked = list(flood.acknowledged.items())
     random.shuffle(checked)
