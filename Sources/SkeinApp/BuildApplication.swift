@@ -49,6 +49,7 @@ public func buildApplication(configuration: SkeinConfiguration, logger: Logger) 
         services.append(
             listener(.zipkin, port: configuration.zipkinPort, configuration: configuration, ports: ports, logger: logger,
                      router: Routers.zipkin(pipeline: pipeline, telemetry: telemetry, logger: logger)))
+        services.append(OTLPGRPCListener(configuration: configuration, pipeline: pipeline, ports: ports, logger: logger))
         services.append(
             listener(.ui, port: configuration.uiPort, configuration: configuration, ports: ports, logger: logger,
                      router: Routers.ui(templates: templates, publicDirectory: resources.publicFiles, telemetry: telemetry,

@@ -4,7 +4,7 @@ import Synchronization
 public final class ListenerPorts: Sendable {
     /// The listeners Skein runs.
     public enum Listener: String, Sendable, CaseIterable {
-        case ui, otlpHTTP, zipkin
+        case ui, otlpHTTP, otlpGRPC, zipkin
     }
 
     private struct Waiter {

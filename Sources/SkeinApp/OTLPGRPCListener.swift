@@ -1,0 +1,28 @@
+import Intake
+import Logging
+import OTLPGRPC
+import ServiceLifecycle
+
+/// The OTLP/gRPC listener as a service: binds `bindHost:otlpGRPCPort`, records the bound port and,
+/// on graceful shutdown, stops accepting calls and finishes the ones in flight.
+struct OTLPGRPCListener: Service {
+    let configuration: SkeinConfiguration
+    let pipeline: IngestPipeline
+    let ports: ListenerPorts
+    let logger: Logger
+
+    func run() async throws {
+        let server = OTLPGRPCServer(
+            host: configuration.bindHost, port: configuration.otlpGRPCPort, pipeline: pipeline, logger: logger)
+        let ports = ports
+        let logger = logger
+        try await withGracefulShutdownHandler {
+            try await server.serve { port in
+                ports.record(.otlpGRPC, port: port)
+                logger.info("listening", metadata: ["listener": "\(ListenerPorts.Listener.otlpGRPC.rawValue)", "port": "\(port)"])
+            }
+        } onGracefulShutdown: {
+            server.beginGracefulShutdown()
+        }
+    }
+}
