@@ -13,7 +13,8 @@ public enum OTLPTraceCodec {
     static let jsonNestingLimit = 180
 
     /// Decodes a binary `ExportTraceServiceRequest`. Spans with malformed ids are rejected one
-    /// by one; a body that is not a valid message throws `IngestDecodingError`.
+    /// by one; a body that is not a valid message, or whose attribute values nest deeper than
+    /// `AttributeNesting.limit`, throws `IngestDecodingError`.
     public static func decodeProtobuf(_ bytes: [UInt8]) throws -> DecodedSpans {
         var options = BinaryDecodingOptions()
         options.messageDepthLimit = messageDepthLimit
@@ -27,11 +28,14 @@ public enum OTLPTraceCodec {
         } catch {
             throw IngestDecodingError("OTLP protobuf body could not be decoded: \(describe(error))")
         }
-        return DecodedSpans(request)
+        let decoded = DecodedSpans(request)
+        try AttributeNesting.check(decoded.spans, encoding: "OTLP protobuf")
+        return decoded
     }
 
     /// Decodes an OTLP/JSON `ExportTraceServiceRequest` (`{"resourceSpans": [...]}`): hex ids,
     /// enums as numbers or names, 64-bit integers as strings or numbers, unknown fields ignored.
+    /// Values nested deeper than `AttributeNesting.limit` are refused as in protobuf.
     public static func decodeJSON(_ bytes: [UInt8]) throws -> DecodedSpans {
         if JSONNesting.exceeds(bytes, limit: jsonNestingLimit) {
             throw IngestDecodingError(
@@ -50,6 +54,7 @@ public enum OTLPTraceCodec {
         for group in document.resourceSpans {
             group.appendSpans(to: &decoded)
         }
+        try AttributeNesting.check(decoded.spans, encoding: "OTLP/JSON")
         return decoded
     }
 
