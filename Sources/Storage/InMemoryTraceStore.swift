@@ -4,33 +4,48 @@ import TraceModel
 /// A process-local trace store for fast tests and `--storage memory`-style experiments.
 /// It honours the same contracts as the PostgreSQL store (the conformance suite runs against both).
 public final class InMemoryTraceStore: TraceWriter, TraceReader {
-    private let spans = Mutex<[SpanKey: Span]>([:])
+    private let state = Mutex(State())
+
+    /// The stored spans and, per trace, how many spans the per-trace limit left out.
+    private struct State {
+        var spans: [SpanKey: Span] = [:]
+        var dropped: [TraceID: Int] = [:]
+    }
 
     public init() {}
 
     public func write(_ batch: [Span], limits: WriteLimits) async throws -> WriteReceipt {
-        spans.withLock { stored in
+        state.withLock { state in
             var counts: [TraceID: Int] = [:]
             if limits.maxSpansPerTrace != .max {
-                for key in stored.keys { counts[key.traceID, default: 0] += 1 }
+                for key in state.spans.keys { counts[key.traceID, default: 0] += 1 }
             }
             var receipt = WriteReceipt()
             for span in batch {
                 let key = SpanKey(span)
-                if stored[key] == nil {
+                if state.spans[key] == nil {
                     guard counts[span.traceID, default: 0] < limits.maxSpansPerTrace else {
                         receipt.spansOverTraceLimit.append(key)
+                        state.dropped[span.traceID, default: 0] += 1
                         continue
                     }
                     counts[span.traceID, default: 0] += 1
                 }
-                stored[key] = span
+                state.spans[key] = span
             }
             return receipt
         }
     }
 
-    private var all: [Span] { spans.withLock { Array($0.values) } }
+    public func droppedSpanCounts(ids: [TraceID]) async throws -> [TraceID: Int] {
+        state.withLock { state in
+            var counts: [TraceID: Int] = [:]
+            for id in ids { counts[id] = state.dropped[id] }
+            return counts
+        }
+    }
+
+    private var all: [Span] { state.withLock { Array($0.spans.values) } }
 
     public func services() async throws -> [String] {
         Set(all.map(\.serviceName)).sorted()
@@ -53,7 +68,8 @@ public final class InMemoryTraceStore: TraceWriter, TraceReader {
         for span in matching { newestStart[span.traceID] = max(newestStart[span.traceID] ?? 0, span.startTimeUnixNano) }
         let chosen = newestStart.sorted { $0.value > $1.value }.prefix(max(query.limit, 0)).map(\.key)
         let byTrace = Dictionary(grouping: everything.filter { newestStart[$0.traceID] != nil }, by: \.traceID)
-        return chosen.compactMap { id in byTrace[id].map { Self.summary(id, $0) } }
+        let dropped = try await droppedSpanCounts(ids: chosen)
+        return chosen.compactMap { id in byTrace[id].map { Self.summary(id, $0, droppedSpanCount: dropped[id] ?? 0) } }
     }
 
     public func dependencies(startUnixNano: UInt64, endUnixNano: UInt64) async throws -> [DependencyLink] {
@@ -101,7 +117,7 @@ public final class InMemoryTraceStore: TraceWriter, TraceReader {
         return true
     }
 
-    private static func summary(_ id: TraceID, _ spans: [Span]) -> TraceSummary {
+    private static func summary(_ id: TraceID, _ spans: [Span], droppedSpanCount: Int) -> TraceSummary {
         let root = spans.filter { $0.parentSpanID == nil }.min(by: startOrder)
         let services = Dictionary(grouping: spans, by: \.serviceName)
             .map { ServiceSpanCount(service: $0.key, spanCount: $0.value.count) }
@@ -111,6 +127,7 @@ public final class InMemoryTraceStore: TraceWriter, TraceReader {
             startUnixNano: spans.map(\.startTimeUnixNano).min() ?? 0,
             endUnixNano: spans.map(\.endTimeUnixNano).max() ?? 0,
             rootService: root?.serviceName, rootOperation: root?.name,
-            spanCount: spans.count, errorCount: spans.filter(\.isError).count, services: services)
+            spanCount: spans.count, errorCount: spans.filter(\.isError).count, services: services,
+            droppedSpanCount: droppedSpanCount)
     }
 }

@@ -50,6 +50,22 @@ extension PostgresTraceStore {
         return Dictionary(grouping: try await decodeSpans(rows), by: \.traceID)
     }
 
+    /// One query over the traces' `trace_parts` (only parts recording drops contribute).
+    public func droppedSpanCounts(ids: [TraceID]) async throws -> [TraceID: Int] {
+        guard !ids.isEmpty else { return [:] }
+        let keys = Set(ids).map { ByteBuffer(bytes: $0.bytes) }
+        let rows = try await client.query(
+            """
+            SELECT trace_id, sum(dropped_span_count)::int8 FROM trace_parts
+            WHERE trace_id = ANY(\(keys)::bytea[]) AND dropped_span_count > 0 GROUP BY trace_id
+            """, logger: logger)
+        var counts: [TraceID: Int] = [:]
+        for try await (id, dropped) in rows.decode((ByteBuffer, Int64).self) {
+            if let trace = TraceID(bytes: Array(buffer: id)) { counts[trace] = Int(dropped) }
+        }
+        return counts
+    }
+
     static let spanColumns = """
         trace_id, span_id, parent_span_id, start_ns, duration_ns, operation_id, resource_id, scope_id, kind, \
         status_code, status_message, trace_state, flags, attributes::text, events::text, links::text, \

@@ -53,21 +53,22 @@ extension PostgresTraceStore {
         let rows = try await client.query(
             """
             SELECT trace_id, start_ns, end_ns, span_count, error_count, root_service_id, root_operation_id,
-                service_ids, service_span_counts
+                service_ids, service_span_counts, dropped_span_count
             FROM trace_parts WHERE trace_id = ANY(\(traceIDs)::bytea[])
             ORDER BY start_ns
             """, logger: logger)
         var parts: [[UInt8]: PartTotals] = [:]
         var serviceIDs: Set<Int32> = []
         var operationIDs: Set<Int32> = []
-        for try await (id, start, end, spanCount, errorCount, rootService, rootOperation, services, counts)
-            in rows.decode((ByteBuffer, Int64, Int64, Int32, Int32, Int32?, Int32?, [Int32], [Int32]).self) {
+        for try await (id, start, end, spanCount, errorCount, rootService, rootOperation, services, counts, dropped)
+            in rows.decode((ByteBuffer, Int64, Int64, Int32, Int32, Int32?, Int32?, [Int32], [Int32], Int32).self) {
             let key = Array(buffer: id)
             var totals = parts[key] ?? PartTotals(start: start, end: end)
             totals.start = min(totals.start, start)
             totals.end = max(totals.end, end)
             totals.spanCount += Int(spanCount)
             totals.errorCount += Int(errorCount)
+            totals.droppedSpanCount += Int(dropped)
             if totals.rootServiceID == nil, let rootService, let rootOperation {
                 totals.rootServiceID = rootService
                 totals.rootOperationID = rootOperation
@@ -88,7 +89,8 @@ extension PostgresTraceStore {
                 traceID: traceID, startUnixNano: UInt64(max(totals.start, 0)), endUnixNano: UInt64(max(totals.end, 0)),
                 rootService: totals.rootServiceID.flatMap { names.serviceNames[$0] },
                 rootOperation: totals.rootOperationID.flatMap { names.operations[$0]?.name },
-                spanCount: totals.spanCount, errorCount: totals.errorCount, services: services)
+                spanCount: totals.spanCount, errorCount: totals.errorCount, services: services,
+                droppedSpanCount: totals.droppedSpanCount)
         }
     }
 
@@ -97,6 +99,7 @@ extension PostgresTraceStore {
         var end: Int64
         var spanCount = 0
         var errorCount = 0
+        var droppedSpanCount = 0
         var rootServiceID: Int32?
         var rootOperationID: Int32?
         var spansPerService: [Int32: Int] = [:]

@@ -7,22 +7,23 @@ import TraceModel
 extension PostgresTraceStore {
     /// Stores a batch in one transaction (dictionaries, spans, trace parts, attribute keys) and
     /// returns after it committed. Spans already stored (same trace id, span id and start) are
-    /// skipped, and only newly inserted spans count in the trace summaries.
+    /// skipped, and only newly inserted spans count in the trace summaries. With a per-trace limit,
+    /// spans of a trace that is full are left out, listed in the receipt and recorded as the
+    /// trace's dropped-span count (see `TraceSpanLimit`).
     public func write(_ spans: [Span], limits: WriteLimits) async throws -> WriteReceipt {
         guard !spans.isEmpty else { return WriteReceipt() }
         let batch = SpanBatch(spans)
         try await ensurePartitions(days: batch.days)
         do {
-            try await store(batch)
+            return try await store(spans, batch, limits: limits)
         } catch where Self.isMissingPartition(error) {
             // "no partition of relation found for row": a partition we believed in was dropped
             // (retention) by another process. Recreate and retry once.
             logger.info("a day partition disappeared; recreating it", metadata: ["days": "\(batch.days.sorted())"])
             forgetPartitions()
             try await ensurePartitions(days: batch.days)
-            try await store(batch)
+            return try await store(spans, batch, limits: limits)
         }
-        return WriteReceipt()
     }
 
     /// "no partition of relation found for row" (SQLSTATE 23514), also when raised inside a transaction.
@@ -34,7 +35,7 @@ extension PostgresTraceStore {
         return false
     }
 
-    private func store(_ batch: SpanBatch) async throws {
+    private func store(_ spans: [Span], _ batch: SpanBatch, limits: WriteLimits) async throws -> WriteReceipt {
         let now = Int64(Date().timeIntervalSince1970)
         let keys = cache.withLock { cache in
             batch.attributeKeys.filter { entry in
@@ -42,18 +43,47 @@ extension PostgresTraceStore {
                 return now - written > 600
             }
         }
-        let resolved = try await client.withTransaction(logger: logger) { connection in
+        let (resolved, receipt) = try await client.withTransaction(logger: logger) { connection in
+            var kept = batch
+            var receipt = WriteReceipt()
+            var drops: [TraceSpanLimit.Drop] = []
+            if limits.maxSpansPerTrace != .max {
+                let limit = TraceSpanLimit(maxSpansPerTrace: limits.maxSpansPerTrace)
+                if let plan = try await limit.plan(spans, store: self, connection: connection) {
+                    kept = SpanBatch(plan.kept)
+                    receipt.spansOverTraceLimit = plan.leftOut
+                    drops = plan.drops
+                }
+            }
             let resolved = try await resolveDictionaries(
-                services: batch.services, operations: batch.operations, resources: batch.resources,
-                scopes: batch.scopes, connection: connection)
-            try await insertSpans(batch, resolved: resolved, connection: connection)
+                services: kept.services, operations: kept.operations, resources: kept.resources,
+                scopes: kept.scopes, connection: connection)
+            if !kept.rows.isEmpty {
+                try await insertSpans(kept, resolved: resolved, connection: connection)
+            }
+            try await recordDrops(drops, connection: connection)
             try await upsertAttributeKeys(keys, connection: connection)
-            return resolved
+            return (resolved, receipt)
         }
         remember(resolved)
         cache.withLock { cache in
             for entry in keys { cache.attributeKeysWritten[.init(key: entry.key, source: entry.source)] = now }
         }
+        return receipt
+    }
+
+    /// Appends one `trace_parts` row per truncated trace: no spans, the number left out.
+    private func recordDrops(_ drops: [TraceSpanLimit.Drop], connection: PostgresConnection) async throws {
+        guard !drops.isEmpty else { return }
+        let traceIDs = drops.map { ByteBuffer(bytes: $0.traceID.bytes) }
+        let starts = drops.map(\.partStart)
+        let counts = drops.map { Int32(clamping: $0.count) }
+        try await connection.query(
+            """
+            INSERT INTO trace_parts (trace_id, start_ns, end_ns, span_count, error_count, service_ids,
+                service_span_counts, dropped_span_count)
+            SELECT t, s, s, 0, 0, '{}', '{}', d FROM unnest(\(traceIDs)::bytea[], \(starts)::int8[], \(counts)::int4[]) AS u(t, s, d)
+            """, logger: logger)
     }
 
     private func insertSpans(_ batch: SpanBatch, resolved: ResolvedDictionaries, connection: PostgresConnection) async throws {

@@ -22,9 +22,16 @@ public protocol TraceReader: Sendable {
     func dependencies(startUnixNano: UInt64, endUnixNano: UInt64) async throws -> [DependencyLink]
     /// Services with spans that started in the window, with span and error counts, busiest first.
     func serviceActivity(startUnixNano: UInt64, endUnixNano: UInt64) async throws -> [ServiceActivity]
+    /// How many spans of each trace were not stored because the trace was full
+    /// (`WriteLimits.maxSpansPerTrace`): readers show such a trace as truncated. Traces with none
+    /// (and unknown ids) are absent. `TraceSummary.droppedSpanCount` carries the same figure.
+    func droppedSpanCounts(ids: [TraceID]) async throws -> [TraceID: Int]
 }
 
 extension TraceReader {
+    /// For readers that never drop spans (test doubles): no trace is truncated.
+    public func droppedSpanCounts(ids: [TraceID]) async throws -> [TraceID: Int] { [:] }
+
     /// One `trace(id:)` per id, for stores that have nothing better.
     public func traces(ids: [TraceID]) async throws -> [TraceID: [Span]] {
         var result: [TraceID: [Span]] = [:]

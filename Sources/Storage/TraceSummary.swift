@@ -12,10 +12,13 @@ public struct TraceSummary: Hashable, Sendable {
     public var errorCount: Int
     /// Span count per service touched, sorted by service name.
     public var services: [ServiceSpanCount]
+    /// Spans of the trace left out by the per-trace limit; more than 0 means the trace is truncated.
+    public var droppedSpanCount: Int
 
     public init(
         traceID: TraceID, startUnixNano: UInt64, endUnixNano: UInt64, rootService: String?,
-        rootOperation: String?, spanCount: Int, errorCount: Int, services: [ServiceSpanCount]
+        rootOperation: String?, spanCount: Int, errorCount: Int, services: [ServiceSpanCount],
+        droppedSpanCount: Int = 0
     ) {
         self.traceID = traceID
         self.startUnixNano = startUnixNano
@@ -25,6 +28,7 @@ public struct TraceSummary: Hashable, Sendable {
         self.spanCount = spanCount
         self.errorCount = errorCount
         self.services = services
+        self.droppedSpanCount = droppedSpanCount
     }
 
     public var durationNanos: UInt64 { endUnixNano >= startUnixNano ? endUnixNano - startUnixNano : 0 }

@@ -35,4 +35,8 @@ final class InMemoryTraceStoreConformanceTests: XCTestCase {
     func testSpansFromYearsAgoAndFromTomorrowAreStoredAndReadBack() async throws { try await run(TraceStoreConformance.spansFromYearsAgoAndFromTomorrowAreStoredAndReadBack) }
 
     func testSqlLookingValuesAreJustData() async throws { try await run(TraceStoreConformance.sqlLookingValuesAreJustData) }
+
+    func testTheTraceSpanLimitHoldsAcrossWritesAndReadersSeeTheTruncation() async throws { try await run(TraceStoreConformance.theTraceSpanLimitHoldsAcrossWritesAndReadersSeeTheTruncation) }
+
+    func testRetriedSpansOfAFullTraceAreNotCountedAsDroppedAgain() async throws { try await run(TraceStoreConformance.retriedSpansOfAFullTraceAreNotCountedAsDroppedAgain) }
 }

@@ -37,4 +37,8 @@ final class PostgresTraceStoreConformanceTests: XCTestCase {
     func testSpansFromYearsAgoAndFromTomorrowAreStoredAndReadBack() async throws { try await run(TraceStoreConformance.spansFromYearsAgoAndFromTomorrowAreStoredAndReadBack) }
 
     func testSqlLookingValuesAreJustData() async throws { try await run(TraceStoreConformance.sqlLookingValuesAreJustData) }
+
+    func testTheTraceSpanLimitHoldsAcrossWritesAndReadersSeeTheTruncation() async throws { try await run(TraceStoreConformance.theTraceSpanLimitHoldsAcrossWritesAndReadersSeeTheTruncation) }
+
+    func testRetriedSpansOfAFullTraceAreNotCountedAsDroppedAgain() async throws { try await run(TraceStoreConformance.retriedSpansOfAFullTraceAreNotCountedAsDroppedAgain) }
 }

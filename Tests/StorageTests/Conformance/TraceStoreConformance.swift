@@ -330,4 +330,72 @@ enum TraceStoreConformance {
         let stillThere = try await store.trace(id: F.traceID(32))
         XCTAssertEqual(stillThere.count, 1)
     }
+
+    // MARK: Per-trace span limit
+
+    static func theTraceSpanLimitHoldsAcrossWritesAndReadersSeeTheTruncation(_ store: Store) async throws {
+        let limits = WriteLimits(maxSpansPerTrace: 3)
+        let first = try await store.write([
+            F.span(trace: 41, id: 1, service: "web", name: "root", start: F.base + 10 * F.millisecond, durationMillis: 100),
+            F.span(trace: 41, id: 2, parent: 1, service: "web", name: "child", start: F.base + 20 * F.millisecond),
+            F.span(trace: 42, id: 1, service: "other", name: "small trace", start: F.base),
+        ], limits: limits)
+        XCTAssertEqual(first, WriteReceipt())
+
+        // Span 5 starts before everything stored: being left out, it must not move the trace's start.
+        let second = try await store.write([
+            F.span(trace: 41, id: 3, parent: 1, service: "db", name: "query", start: F.base + 30 * F.millisecond),
+            F.span(trace: 41, id: 4, parent: 1, service: "db", name: "query", start: F.base + 40 * F.millisecond),
+            F.span(trace: 42, id: 2, parent: 1, service: "other", name: "fits", start: F.base + F.millisecond),
+            F.span(trace: 41, id: 5, parent: 1, service: "db", name: "query", start: F.base + F.millisecond),
+        ], limits: limits)
+        XCTAssertEqual(second.spansOverTraceLimit, [
+            SpanKey(traceID: F.traceID(41), spanID: SpanID(4)), SpanKey(traceID: F.traceID(41), spanID: SpanID(5)),
+        ], "kept in batch order: span 3 filled the trace")
+
+        let read = try await store.trace(id: F.traceID(41))
+        XCTAssertEqual(read.map(\.spanID), [SpanID(1), SpanID(2), SpanID(3)])
+        let dropped = try await store.droppedSpanCounts(ids: [F.traceID(41), F.traceID(42), F.traceID(999)])
+        XCTAssertEqual(dropped, [F.traceID(41): 2], "traces with nothing left out are absent")
+
+        let summaries = try await store.findTraces(TraceQuery(startMinUnixNano: F.base, startMaxUnixNano: F.base + F.day))
+        let truncated = summaries.first { $0.traceID == F.traceID(41) }
+        XCTAssertEqual(truncated?.droppedSpanCount, 2)
+        XCTAssertEqual(truncated?.spanCount, 3)
+        XCTAssertEqual(truncated?.startUnixNano, F.base + 10 * F.millisecond, "the left-out span does not count in the bounds")
+        XCTAssertEqual(truncated?.rootOperation, "root")
+        XCTAssertEqual(summaries.first { $0.traceID == F.traceID(42) }?.droppedSpanCount, 0)
+
+        // Without a limit (the default) later spans are stored; the record of the earlier drops stays.
+        try await store.write([F.span(trace: 41, id: 6, parent: 1, service: "db", name: "query", start: F.base + 50 * F.millisecond)])
+        let readAgain = try await store.trace(id: F.traceID(41))
+        XCTAssertEqual(readAgain.count, 4)
+        let droppedAgain = try await store.droppedSpanCounts(ids: [F.traceID(41)])
+        XCTAssertEqual(droppedAgain, [F.traceID(41): 2])
+    }
+
+    static func retriedSpansOfAFullTraceAreNotCountedAsDroppedAgain(_ store: Store) async throws {
+        let limits = WriteLimits(maxSpansPerTrace: 2)
+        let stored = [
+            F.span(trace: 51, id: 1, service: "web", name: "root", start: F.base),
+            F.span(trace: 51, id: 2, parent: 1, service: "web", name: "child", start: F.base + F.millisecond),
+        ]
+        let fill = try await store.write(stored, limits: limits)
+        XCTAssertEqual(fill, WriteReceipt())
+        let retry = try await store.write(stored.reversed(), limits: limits)
+        XCTAssertEqual(retry, WriteReceipt(), "spans already stored take no room and are not left out")
+        let none = try await store.droppedSpanCounts(ids: [F.traceID(51)])
+        XCTAssertEqual(none, [:])
+
+        let extra = F.span(trace: 51, id: 3, parent: 1, service: "web", name: "late", start: F.base + 2 * F.millisecond)
+        let retryWithMore = try await store.write(stored + [extra], limits: limits)
+        XCTAssertEqual(retryWithMore.spansOverTraceLimit, [SpanKey(extra)])
+        let one = try await store.droppedSpanCounts(ids: [F.traceID(51)])
+        XCTAssertEqual(one, [F.traceID(51): 1])
+        let read = try await store.trace(id: F.traceID(51))
+        XCTAssertEqual(read.count, 2)
+        let summaries = try await store.findTraces(TraceQuery(startMinUnixNano: F.base, startMaxUnixNano: F.base + F.day))
+        XCTAssertEqual(summaries.map(\.spanCount), [2])
+        XCTAssertEqual(summaries.map(\.droppedSpanCount), [1])
+    }
 }
