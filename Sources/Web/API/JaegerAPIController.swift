@@ -92,7 +92,10 @@ public struct JaegerAPIController<Context: RequestContext>: Sendable {
         return await answer {
             let ids = search.traceIDs.isEmpty ? try await reader.findTraces(search.query).map(\.traceID) : search.traceIDs
             let spansByTrace = try await reader.traces(ids: ids)
-            let traces = ids.compactMap { id in spansByTrace[id].map { JaegerTrace(traceID: id, spans: $0) } }
+            let dropped = try await reader.droppedSpanCounts(ids: Array(spansByTrace.keys))
+            let traces = ids.compactMap { id in
+                spansByTrace[id].map { JaegerTrace(traceID: id, spans: $0, droppedSpanCount: dropped[id] ?? 0) }
+            }
             return JaegerJSON.data(traces, total: traces.count)
         }
     }
@@ -104,7 +107,8 @@ public struct JaegerAPIController<Context: RequestContext>: Sendable {
         return await answer {
             let spans = try await reader.trace(id: id)
             guard !spans.isEmpty else { return JaegerJSON.error(JaegerError(code: 404, msg: "trace not found")) }
-            return JaegerJSON.data([JaegerTrace(traceID: id, spans: spans)], total: 1)
+            let dropped = try await reader.droppedSpanCounts(ids: [id])[id] ?? 0
+            return JaegerJSON.data([JaegerTrace(traceID: id, spans: spans, droppedSpanCount: dropped)], total: 1)
         }
     }
 

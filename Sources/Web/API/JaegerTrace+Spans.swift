@@ -3,7 +3,9 @@ import TraceModel
 extension JaegerTrace {
     /// Converts one trace's spans to Jaeger's model, the way Jaeger's OTLP translator places
     /// OpenTelemetry-only data (kind, status, scope, trace state, dropped counts) in tags.
-    init(traceID: TraceID, spans: [Span]) {
+    /// A trace the per-trace limit truncated (`droppedSpanCount` > 0) says so in its `warnings`,
+    /// which the Jaeger UI shows on the trace.
+    init(traceID: TraceID, spans: [Span], droppedSpanCount: Int = 0) {
         var processIDs: [Resource: String] = [:]
         var processes: [String: JaegerProcess] = [:]
         var jaegerSpans: [JaegerSpan] = []
@@ -19,7 +21,16 @@ extension JaegerTrace {
             }
             jaegerSpans.append(JaegerSpan(span, processID: processID))
         }
-        self.init(traceID: traceID.hex, spans: jaegerSpans, processes: processes, warnings: nil)
+        self.init(
+            traceID: traceID.hex, spans: jaegerSpans, processes: processes,
+            warnings: droppedSpanCount > 0 ? [Self.truncationWarning(droppedSpanCount)] : nil)
+    }
+}
+
+extension JaegerTrace {
+    /// The warning on a truncated trace.
+    static func truncationWarning(_ dropped: Int) -> String {
+        "trace truncated: \(dropped) span\(dropped == 1 ? " was" : "s were") not stored, beyond the per-trace span limit"
     }
 }
 

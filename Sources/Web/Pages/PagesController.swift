@@ -138,7 +138,9 @@ public struct PagesController<Context: RequestContext>: Sendable {
                 )
             }
             let tree = TraceTree(spans: spans)
-            return render(TracePage(tree: tree, traceID: traceID, selected: selected, now: now()), template: "trace")
+            let dropped = try await reader.droppedSpanCounts(ids: [traceID])[traceID] ?? 0
+            let page = TracePage(tree: tree, traceID: traceID, selected: selected, now: now(), droppedSpanCount: dropped)
+            return render(page, template: "trace")
         } catch {
             return await readFailed(error)
         }

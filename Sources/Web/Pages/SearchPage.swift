@@ -21,6 +21,9 @@ struct SearchPage: Sendable {
         var spanCount: Int
         var errorCount: Int
         var hasErrors: Bool
+        /// Spans of the trace left out by the per-trace limit; the row is marked truncated.
+        var droppedSpanCount: Int
+        var isTruncated: Bool
         var services: [ServiceChip]
         var duration: String
         /// Length of the duration bar relative to the slowest result, 1...100.
@@ -86,6 +89,8 @@ struct SearchPage: Sendable {
                 spanCount: summary.spanCount,
                 errorCount: summary.errorCount,
                 hasErrors: summary.errorCount > 0,
+                droppedSpanCount: summary.droppedSpanCount,
+                isTruncated: summary.droppedSpanCount > 0,
                 services: summary.services.map { ServiceChip(name: $0.service, count: $0.spanCount) },
                 duration: DurationText.format(summary.durationNanos),
                 durationPercent: min(max(percent, 1), 100),

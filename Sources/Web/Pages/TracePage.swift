@@ -68,9 +68,17 @@ struct TracePage: Sendable {
     var rows: [Row]
     var selectedMissing: Bool
     var selectedSpanID: String
+    /// Spans of this trace that storage left out (the per-trace limit); the page says so.
+    var droppedSpanCount: Int
+    var isTruncated: Bool
+    var truncationMessage: String
 
-    init(tree: TraceTree, traceID: TraceID, selected: SpanID?, now: UInt64) {
+    /// - Parameter droppedSpanCount: `TraceReader.droppedSpanCounts` for this trace.
+    init(tree: TraceTree, traceID: TraceID, selected: SpanID?, now: UInt64, droppedSpanCount: Int = 0) {
         let root = tree.root
+        self.droppedSpanCount = droppedSpanCount
+        isTruncated = droppedSpanCount > 0
+        truncationMessage = Self.truncationMessage(droppedSpanCount)
         self.traceID = traceID.hex
         hasRoot = root != nil
         rootService = root?.span.serviceName ?? ""
@@ -135,6 +143,14 @@ struct TracePage: Sendable {
         for index in rows.indices where closeCounts[index] > 0 {
             rows[index].closers = Array(repeating: Closer(), count: closeCounts[index])
         }
+    }
+
+    /// "N spans of this trace were not stored ...": the trace is shown without them.
+    static func truncationMessage(_ dropped: Int) -> String {
+        guard dropped > 0 else { return "" }
+        let spans = dropped == 1 ? "1 span of this trace was" : "\(dropped) spans of this trace were"
+        return "\(spans) not stored: the trace reached the per-trace span limit, so later spans were dropped. "
+            + "What is shown here is incomplete."
     }
 
     private static func percent(_ value: Double) -> String {
