@@ -411,6 +411,11 @@ def test_spans_past_the_per_trace_limit_are_rejected_as_trace_too_large_and_the_
     assert again.rejected_spans == 0, f"a retried, already stored batch of a full trace: {again}"
     assert set(read_v3_spans(http, small_skein.ui, trace_id.hex(), per_trace)) == first_two
 
+    search = http.get(f"{small_skein.ui}/search", params={"service": service}, timeout=15)
+    assert search.status_code == 200 and "truncated-mark" in search.text, "search results mark the trace truncated"
+    page = http.get(f"{small_skein.ui}/trace/{trace_id.hex()}", timeout=15)
+    assert page.status_code == 200
+    assert "Truncated:" in page.text and f"{per_request} spans" in page.text, "the trace page shows the banner"
     trace = read_jaeger_trace(http, small_skein.ui, trace_id.hex(), per_trace)
     assert len(trace["spans"]) == per_trace
     warnings = trace.get("warnings") or []
