@@ -167,7 +167,7 @@ public final class IngestQueue: TraceWriter {
                 "Writing a batch of spans failed; its requests are refused as retryable",
                 metadata: [
                     "spans": "\(batch.spanCount)", "requests": "\(batch.writes.count)",
-                    "error": "\(String(reflecting: error))",
+                    "error": "\(String(reflecting: error).prefix(500))",
                 ])
             let refusal = IngestRefusal.storageUnavailable(retryAfterSeconds: capacity.unavailableRetryAfterSeconds)
             for write in batch.writes { write.continuation.resume(throwing: refusal) }

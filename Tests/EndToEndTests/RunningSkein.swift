@@ -8,6 +8,7 @@ import FoundationNetworking
 #endif
 
 /// A real Skein (embedded PostgreSQL, every listener on a free loopback port) for one test.
+/// Works from XCTest and Swift Testing alike: helpers throw instead of asserting.
 final class RunningSkein: Sendable {
     let server: SkeinServer
     let task: Task<Void, any Error>
@@ -16,12 +17,26 @@ final class RunningSkein: Sendable {
     let zipkin: Int
     let dataDirectory: String
 
-    static func start() async throws -> RunningSkein {
-        let dataDirectory = FileManager.default.currentDirectoryPath + "/.build/e2e-skein/" + UUID().uuidString.prefix(8)
+    /// A request answered with a status the helper did not expect.
+    struct UnexpectedStatus: Error, CustomStringConvertible {
+        let path: String
+        let status: Int
+        let body: String
+        var description: String { "\(path) answered \(status): \(body)" }
+    }
+
+    /// Starts a server on a new data folder, or on `dataDirectory` (say, one a stopped server
+    /// left with `stop(removingData: false)`); `configure` adjusts its configuration.
+    static func start(
+        dataDirectory: String? = nil, configure: (inout SkeinConfiguration) -> Void = { _ in }
+    ) async throws -> RunningSkein {
+        let dataDirectory = dataDirectory
+            ?? FileManager.default.currentDirectoryPath + "/.build/e2e-skein/" + UUID().uuidString.prefix(8)
         var logger = Logger(label: "skein-e2e")
         logger.logLevel = .warning
-        let configuration = SkeinConfiguration(
+        var configuration = SkeinConfiguration(
             dataDirectory: dataDirectory, bindHost: "127.0.0.1", uiPort: 0, otlpHTTPPort: 0, otlpGRPCPort: 0, zipkinPort: 0)
+        configure(&configuration)
         let server = try await buildApplication(configuration: configuration, logger: logger)
         let task = Task { try await server.run() }
         return RunningSkein(
@@ -41,11 +56,22 @@ final class RunningSkein: Sendable {
         self.dataDirectory = dataDirectory
     }
 
-    /// Stops the server (and its embedded PostgreSQL) and removes its data folder.
-    func stop() async throws {
+    /// Stops the server gracefully (as SIGTERM does) and its embedded PostgreSQL, and removes its
+    /// data folder unless told to keep it.
+    func stop(removingData: Bool = true) async throws {
         await server.shutDown()
         try await task.value
-        try? FileManager.default.removeItem(atPath: dataDirectory)
+        if removingData { try? FileManager.default.removeItem(atPath: dataDirectory) }
+    }
+
+    /// Stops the embedded PostgreSQL under the running server (an outage drill).
+    func stopDatabase() async throws {
+        try await server.database.stopEmbeddedServer()
+    }
+
+    /// Starts the embedded PostgreSQL again; the running server is expected to find it by itself.
+    func startDatabase() async throws {
+        try await server.database.startEmbeddedServer()
     }
 
     func get(_ path: String) async throws -> (status: Int, body: Data, contentType: String) {
@@ -55,25 +81,34 @@ final class RunningSkein: Sendable {
         return (http.statusCode, data, http.value(forHTTPHeaderField: "Content-Type") ?? "")
     }
 
-    func post(port: Int, path: String, body: Data, contentType: String, headers: [String: String] = [:]) async throws -> (status: Int, body: Data) {
+    /// POSTs `body`; `timeout` bounds the wait for the answer (URLSession's default is 60 s).
+    func post(
+        port: Int, path: String, body: Data, contentType: String, headers: [String: String] = [:],
+        timeout: TimeInterval = 60
+    ) async throws -> (status: Int, body: Data, retryAfter: String?) {
         var request = URLRequest(url: try XCTUnwrap(URL(string: "http://127.0.0.1:\(port)\(path)")))
         request.httpMethod = "POST"
+        request.timeoutInterval = timeout
         request.setValue(contentType, forHTTPHeaderField: "Content-Type")
         for (name, value) in headers { request.setValue(value, forHTTPHeaderField: name) }
         let (data, response) = try await URLSession.shared.upload(for: request, from: body)
-        return (try XCTUnwrap(response as? HTTPURLResponse).statusCode, data)
+        let http = try XCTUnwrap(response as? HTTPURLResponse)
+        return (http.statusCode, data, http.value(forHTTPHeaderField: "Retry-After"))
     }
 
+    /// GETs `path` on the UI port, throws `UnexpectedStatus` unless it answers 200, and parses the JSON object.
     func getJSON(_ path: String) async throws -> [String: Any] {
         let (status, body, _) = try await get(path)
-        XCTAssertEqual(status, 200, "GET \(path): \(String(decoding: body, as: UTF8.self))")
+        guard status == 200 else { throw UnexpectedStatus(path: path, status: status, body: String(decoding: body, as: UTF8.self)) }
         return try XCTUnwrap(JSONSerialization.jsonObject(with: body) as? [String: Any])
     }
 }
 
 /// Runs `body` against a fresh server and always stops it afterwards.
-func withRunningSkein(_ body: (RunningSkein) async throws -> Void) async throws {
-    let skein = try await RunningSkein.start()
+func withRunningSkein(
+    configure: (inout SkeinConfiguration) -> Void = { _ in }, _ body: (RunningSkein) async throws -> Void
+) async throws {
+    let skein = try await RunningSkein.start(configure: configure)
     do {
         try await body(skein)
     } catch {
@@ -81,4 +116,15 @@ func withRunningSkein(_ body: (RunningSkein) async throws -> Void) async throws 
         throw error
     }
     try await skein.stop()
+}
+
+/// Polls `condition` until it holds or `limit` passed; returns whether it held. The limit only
+/// keeps a broken test from hanging: tests assert on the condition, never on time.
+func eventually(within limit: Duration = .seconds(60), every pause: Duration = .milliseconds(50), _ condition: () async -> Bool) async -> Bool {
+    let deadline = ContinuousClock.now + limit
+    while ContinuousClock.now < deadline {
+        if await condition() { return true }
+        try? await Task.sleep(for: pause)
+    }
+    return await condition()
 }
