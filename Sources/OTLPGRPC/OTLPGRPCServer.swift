@@ -12,9 +12,20 @@ public struct OTLPGRPCServer: Sendable {
 
     /// A server for `host:port` (port 0 picks a free port) feeding `pipeline`.
     public init(host: String, port: Int, pipeline: IngestPipeline, logger: Logger) {
-        transport = OTLPGRPCTransport.listening(host: host, port: port, maxMessageBytes: pipeline.limits.maxBodyBytes)
+        transport = OTLPGRPCTransport.listening(
+            host: host, port: port, maxMessageBytes: Self.transportCeiling(forLimit: pipeline.limits.maxBodyBytes))
         server = GRPCServer(transport: transport, services: [OTLPTraceService(pipeline: pipeline, logger: logger)])
         self.logger = logger
+    }
+
+    /// The largest message the transport reads: twice the body limit. A message over the limit
+    /// but under this reaches `OTLPTraceService`, which answers RESOURCE_EXHAUSTED naming the
+    /// limit; over this, the transport (grpc-swift-nio-transport 2.9.2) stops reading, or
+    /// inflating, and resets the stream, which a client sees as UNAVAILABLE or CANCELLED
+    /// instead of a status. Only a client far over the limit, or a decompression bomb, gets that.
+    static func transportCeiling(forLimit limit: Int) -> Int {
+        let (doubled, overflow) = limit.multipliedReportingOverflow(by: 2)
+        return overflow ? Int(UInt32.max) : min(doubled, Int(UInt32.max))
     }
 
     /// Serves until `beginGracefulShutdown()` has let in-flight calls finish, or until cancelled.

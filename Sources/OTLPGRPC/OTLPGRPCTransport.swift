@@ -2,8 +2,9 @@ import GRPCCore
 import GRPCNIOTransportHTTP2
 
 /// The server transport every OTLP/gRPC listener uses (serve and tests alike): HTTP/2 in plaintext
-/// (h2c), gzip and deflate request compression accepted, responses uncompressed, and messages over
-/// the body limit refused by the transport, which measures them after decompression.
+/// (h2c), gzip and deflate request compression accepted (responses are compressed only with an
+/// algorithm the client lists in `grpc-accept-encoding`), and messages longer than
+/// `maxMessageBytes`, before or after decompression, refused by the transport itself.
 public enum OTLPGRPCTransport {
     /// A transport listening on `host:port` (port 0 picks a free port; read it back from
     /// `listeningAddress`).

@@ -41,6 +41,13 @@ public struct OTLPTraceService: RegistrableRPCService {
     /// Stores the spans of one serialized `ExportTraceServiceRequest`; the serialized
     /// `ExportTraceServiceResponse` once they are committed.
     func export(_ message: [UInt8]) async throws(RPCError) -> [UInt8] {
+        let limit = pipeline.limits.maxBodyBytes
+        guard message.count <= limit else {
+            pipeline.refused(.otlpGRPC, reason: "too_large")
+            throw RPCError(
+                code: .resourceExhausted,
+                message: "the request message is \(message.count) bytes (after decompression); the limit is \(limit): lower the exporter's batch size")
+        }
         let reservation: IngestReservation
         do {
             reservation = try pipeline.admit(bodyBytes: message.count, via: .otlpGRPC)
@@ -68,14 +75,17 @@ public struct OTLPTraceService: RegistrableRPCService {
             rejectedSpans: Int64(outcome.rejected.count), errorMessage: outcome.partialSuccessMessage, json: false)
     }
 
-    /// The one request message of a unary call. A message the transport refused (over the size
-    /// limit, or compressed data that does not inflate) ends the stream with an error instead.
+    /// The one request message of a unary call. A message the transport refused (longer than
+    /// `OTLPGRPCServer.transportCeiling(forLimit:)` before or after decompression, or compressed
+    /// data that does not inflate) ends the stream with an error here, and the transport resets
+    /// the stream: the client sees the reset, not a status. The transport (2.9.2) reports all of
+    /// these as "Failed to decode message", so they are counted as undecodable.
     private func singleMessage(of request: StreamingServerRequest<[UInt8]>) async throws(RPCError) -> [UInt8] {
         do {
             return try await ServerRequest(stream: request).message
         } catch let error as RPCError {
             logger.info("An OTLP/gRPC request could not be read", metadata: ["error": "\(error)"])
-            pipeline.refused(.otlpGRPC, reason: error.code == .resourceExhausted ? "too_large" : "undecodable")
+            pipeline.refused(.otlpGRPC, reason: "undecodable")
             throw error
         } catch {
             logger.info("An OTLP/gRPC request could not be read", metadata: ["error": "\(error)"])
