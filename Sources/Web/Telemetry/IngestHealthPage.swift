@@ -59,10 +59,11 @@ struct IngestHealthPage: Sendable {
     var uptime: String
     var version: String
 
-    var hasDrops: Bool { !drops.isEmpty }
-    var hasAlterations: Bool { !alterations.isEmpty }
-    var hasRefusals: Bool { !refusals.isEmpty }
-    var hasEndpoints: Bool { !endpoints.isEmpty }
+    // Stored, not computed: Mustache reads properties by reflection.
+    var hasDrops: Bool
+    var hasAlterations: Bool
+    var hasRefusals: Bool
+    var hasEndpoints: Bool
 
     /// - Parameter nowUnixSeconds: the clock, for the uptime.
     init(metrics: PrometheusText, nowUnixSeconds: Double) {
@@ -82,6 +83,9 @@ struct IngestHealthPage: Sendable {
         drops = Self.reasons(metrics, "skein_spans_dropped_total")
         alterations = Self.reasons(metrics, "skein_spans_altered_total")
         refusals = Self.reasons(metrics, "skein_ingest_requests_refused_total")
+        hasDrops = !drops.isEmpty
+        hasAlterations = !alterations.isEmpty
+        hasRefusals = !refusals.isEmpty
 
         queueSpans = metrics.sum("skein_ingest_queue_spans").map(Self.count) ?? Self.missing
         queueCapacity = metrics.sum("skein_ingest_queue_capacity_spans").map(Self.count) ?? Self.missing
@@ -103,6 +107,7 @@ struct IngestHealthPage: Sendable {
         visibilityP99 = Self.seconds(visibility?.quantile(0.99))
 
         endpoints = Self.endpoints(metrics)
+        hasEndpoints = !endpoints.isEmpty
         poolMaximum = metrics.sum("skein_db_pool_connections_max").map(Self.count) ?? Self.missing
         queriesInFlight = metrics.sum("skein_db_queries_in_flight").map(Self.count) ?? Self.missing
         residentMemory = metrics.sum("skein_process_resident_memory_bytes").map(Self.bytes) ?? Self.missing
