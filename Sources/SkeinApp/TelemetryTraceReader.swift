@@ -49,4 +49,8 @@ final class TelemetryTraceReader: TraceReader {
     func serviceActivity(startUnixNano: UInt64, endUnixNano: UInt64) async throws -> [ServiceActivity] {
         try await counting { try await base.serviceActivity(startUnixNano: startUnixNano, endUnixNano: endUnixNano) }
     }
+
+    func droppedSpanCounts(ids: [TraceID]) async throws -> [TraceID: Int] {
+        try await counting { try await base.droppedSpanCounts(ids: ids) }
+    }
 }
