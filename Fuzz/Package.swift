@@ -2,8 +2,11 @@
 import PackageDescription
 
 // libFuzzer targets for Skein's three wire decoders (see docs/fuzzing.md and scripts/fuzz).
-// Build with the fuzzer sanitizer, never in the root package's .build:
-//   swift build -c release --package-path Fuzz -Xswiftc -sanitize=fuzzer,address -Xswiftc -parse-as-library
+// Build (scripts/fuzz does) in Fuzz/.build, never in the root package's .build:
+//   swift build -c release --package-path Fuzz --sanitize=fuzzer -Xswiftc -sanitize=fuzzer,address \
+//       -Xswiftc -parse-as-library
+// --sanitize=fuzzer stops SwiftPM aliasing main to <Target>_main (libFuzzer brings main); the
+// -Xswiftc flag, coming last, gives swiftc both sanitizers (a second -sanitize= replaces the first).
 let package = Package(
     name: "SkeinFuzz",
     platforms: [.macOS(.v15)],
