@@ -55,7 +55,7 @@ public struct ZipkinController<Context: RequestContext>: Sendable {
             pipeline.refused(.zipkin, reason: "unsupported_media_type")
             return Self.text(
                 .unsupportedMediaType,
-                "unsupported content encoding '\(request.headers[.contentEncoding] ?? "")': send gzip or identity")
+                "unsupported content encoding '\(request.headers[.contentEncoding] ?? "")': send gzip, deflate or identity")
         }
 
         let declaredLength = request.headers[.contentLength].flatMap { Int($0) }
