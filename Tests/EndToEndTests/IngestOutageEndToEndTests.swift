@@ -44,6 +44,13 @@ import TraceModel
         }
     }
 
+    /// The value of an unlabelled series in the server's `/metrics`.
+    static func metric(_ name: String, of skein: RunningSkein) async throws -> Double? {
+        let exposition = String(decoding: try await skein.get("/metrics").body, as: UTF8.self)
+        let line = exposition.split(separator: "\n").first { $0.hasPrefix(name + " ") }
+        return line.flatMap { Double($0.dropFirst(name.count + 1)) }
+    }
+
     @Test func aDatabaseOutageAnswers503WithRetryAfterThenRecoversWithoutLosingAcknowledgedSpans() async throws {
         try await withRunningSkein(configure: { configuration in
             // Writes stuck on the vanished server give up sooner than the 10 s default.
@@ -108,6 +115,7 @@ import TraceModel
             #expect(refused, "ingest answers 503 while the database is down")
             let readyWhileDown = try await skein.get("/readyz")
             #expect(readyWhileDown.status == 503)
+            #expect(try await Self.metric("skein_storage_available", of: skein) == 0)
 
             try await skein.startDatabase()
             let restartedAt = ContinuousClock.now
@@ -116,6 +124,9 @@ import TraceModel
             #expect(recovered, "ingest answers 200 again without restarting Skein")
             let readyAfter = try await skein.get("/readyz")
             #expect(readyAfter.status == 200)
+            #expect(try await Self.metric("skein_storage_available", of: skein) == 1)
+            #expect(try await Self.metric("skein_storage_write_failures_total", of: skein) ?? 0 >= 1)
+            #expect(try await Self.metric("skein_span_visibility_delay_seconds_count", of: skein) ?? 0 >= 1)
 
             ledger.stopSending.store(true, ordering: .relaxed)
             await senders.value
