@@ -86,8 +86,9 @@ public final class IngestQueue: TraceWriter {
         wakeup?.resume()
     }
 
-    /// The writer loop: writes batches until `finish()` was called and the queue is empty.
-    /// Cancelling it acts like `finish()` (queued writes are still attempted).
+    /// The writer loop (run it once): writes batches until `finish()` was called and the queue is
+    /// empty. Cancelling it acts like `finish()` (queued writes are still attempted). It also
+    /// refreshes the memory-budget gauge about every second.
     public func run() async {
         await withTaskGroup(of: Void.self) { group in
             if let memoryBudget {

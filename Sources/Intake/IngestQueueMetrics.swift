@@ -94,7 +94,7 @@ public struct IngestQueueMetrics: Sendable {
 
 extension Duration {
     /// The whole duration in nanoseconds, saturating at `Int64.max`.
-    var nanoseconds: Int64 {
+    fileprivate var nanoseconds: Int64 {
         let (seconds, attoseconds) = components
         let (wholeNanos, overflow) = seconds.multipliedReportingOverflow(by: 1_000_000_000)
         guard !overflow else { return seconds < 0 ? .min : .max }

@@ -46,8 +46,10 @@ public final class Database: Sendable {
     }
 
     /// Stops the embedded PostgreSQL server while the pool keeps running: for outage drills and
-    /// tests. Queries then fail (or time out) until `startEmbeddedServer()`; the pool reconnects
-    /// by itself afterwards (postgres-nio retries with a backoff capped at one minute).
+    /// tests. Queries then wait for a connection (up to a minute, postgres-nio's circuit breaker)
+    /// or fail until `startEmbeddedServer()`, so callers bound their waits (ingest's write timeout,
+    /// `isReady`'s two seconds). The pool reconnects by itself afterwards, on its own backoff
+    /// (growing to one minute): a 100 s outage was over 25 s after the server returned.
     /// Does nothing for an external database or a server this process did not start.
     public func stopEmbeddedServer() async throws {
         guard let embedded, embedded.ownsServer else { return }
