@@ -9,6 +9,8 @@ public struct OTLPGRPCServer: Sendable {
     private let transport: HTTP2ServerTransport.Posix
     private let server: GRPCServer<HTTP2ServerTransport.Posix>
     private let logger: Logger
+    private let host: String
+    private let requestedPort: Int
 
     /// A server for `host:port` (port 0 picks a free port) feeding `pipeline`.
     public init(host: String, port: Int, pipeline: IngestPipeline, logger: Logger) {
@@ -16,6 +18,8 @@ public struct OTLPGRPCServer: Sendable {
             host: host, port: port, maxMessageBytes: Self.transportCeiling(forLimit: pipeline.limits.maxBodyBytes))
         server = GRPCServer(transport: transport, services: [OTLPTraceService(pipeline: pipeline, logger: logger)])
         self.logger = logger
+        self.host = host
+        self.requestedPort = port
     }
 
     /// The largest message the transport reads: twice the body limit. A message over the limit
@@ -32,13 +36,43 @@ public struct OTLPGRPCServer: Sendable {
     /// `onListening` gets the bound port once the server accepts connections; when binding fails
     /// this throws instead.
     public func serve(onListening: @escaping @Sendable (Int) -> Void) async throws {
-        try await withThrowingDiscardingTaskGroup { group in
+        try await withThrowingTaskGroup(of: Void.self) { group in
             group.addTask { try await server.serve() }
-            let address = try await transport.listeningAddress
-            guard let port = address.ipv4?.port ?? address.ipv6?.port else {
-                throw RPCError(code: .internalError, message: "the OTLP/gRPC listener has no TCP port (\(address))")
+            let port: Int
+            do {
+                let address = try await transport.listeningAddress
+                guard let bound = address.ipv4?.port ?? address.ipv6?.port else {
+                    throw RPCError(code: .internalError, message: "the listener has no TCP port (\(address))")
+                }
+                port = bound
+            } catch {
+                // When binding failed, `serve()` ends with the reason (the address in use, ...);
+                // the listening address only says the server stopped.
+                let reason: any Error
+                do {
+                    try await group.next()
+                    reason = error
+                } catch let serveError {
+                    reason = serveError
+                }
+                throw OTLPGRPCBindError(host: host, port: requestedPort, reason: Self.describe(reason))
             }
             onListening(port)
+            try await group.waitForAll()
+        }
+    }
+
+    /// The innermost cause of a transport error: that is where the system's reason is.
+    private static func describe(_ error: any Error) -> String {
+        var cause: any Error = error
+        while true {
+            if let runtime = cause as? RuntimeError, let inner = runtime.cause {
+                cause = inner
+            } else if let rpc = cause as? RPCError, let inner = rpc.cause {
+                cause = inner
+            } else {
+                return "\(cause)"
+            }
         }
     }
 
