@@ -31,7 +31,7 @@ struct Telemetry: Sendable {
         factory.durationHistogramBuckets = Self.durationHistogramBuckets
         self.factory = factory
         let store = database.traceStore
-        let reader = TelemetryTraceReader(store)
+        let reader = TelemetryTraceReader(store, probe: { await store.isReady() })
         self.reader = reader
         let process = TelemetryProcessMetrics(
             factory: factory, reader: reader, poolMaximumConnections: PostgresTraceStore.poolMaximumConnections)
@@ -48,7 +48,7 @@ struct Telemetry: Sendable {
 
     /// Whether PostgreSQL answers now (pages and the API ask after a read failed).
     var isDatabaseReachable: @Sendable () async -> Bool {
-        let store = readiness.store
-        return { await store.isReady() }
+        let store = readiness.store, reader = reader
+        return { reader.foundUnreachableJustNow ? false : await store.isReady() }
     }
 }
