@@ -8,7 +8,6 @@ import Logging
 public struct OTLPGRPCServer: Sendable {
     private let transport: HTTP2ServerTransport.Posix
     private let server: GRPCServer<HTTP2ServerTransport.Posix>
-    private let logger: Logger
     private let host: String
     private let requestedPort: Int
 
@@ -17,7 +16,6 @@ public struct OTLPGRPCServer: Sendable {
         transport = OTLPGRPCTransport.listening(
             host: host, port: port, maxMessageBytes: Self.transportCeiling(forLimit: pipeline.limits.maxBodyBytes))
         server = GRPCServer(transport: transport, services: [OTLPTraceService(pipeline: pipeline, logger: logger)])
-        self.logger = logger
         self.host = host
         self.requestedPort = port
     }
@@ -38,13 +36,9 @@ public struct OTLPGRPCServer: Sendable {
     public func serve(onListening: @escaping @Sendable (Int) -> Void) async throws {
         try await withThrowingTaskGroup(of: Void.self) { group in
             group.addTask { try await server.serve() }
-            let port: Int
+            let address: GRPCNIOTransportCore.SocketAddress
             do {
-                let address = try await transport.listeningAddress
-                guard let bound = address.ipv4?.port ?? address.ipv6?.port else {
-                    throw RPCError(code: .internalError, message: "the listener has no TCP port (\(address))")
-                }
-                port = bound
+                address = try await transport.listeningAddress
             } catch {
                 // When binding failed, `serve()` ends with the reason (the address in use, ...);
                 // the listening address only says the server stopped.
@@ -57,6 +51,7 @@ public struct OTLPGRPCServer: Sendable {
                 }
                 throw OTLPGRPCBindError(host: host, port: requestedPort, reason: Self.describe(reason))
             }
+            let port = address.ipv4?.port ?? address.ipv6?.port ?? requestedPort
             onListening(port)
             try await group.waitForAll()
         }
