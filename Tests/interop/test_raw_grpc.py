@@ -20,6 +20,7 @@ from opentelemetry.proto.trace.v1.trace_pb2 import ResourceSpans, ScopeSpans, Sp
 import otlp_canonical as canon
 import raw_otlp
 from conftest import MAX_BODY_BYTES, SMALL_LIMITS
+from otlp_responses import ingest_budget_held
 from skein_api import assert_round_trip, get_json, read_jaeger_trace
 
 EXPORT = "/opentelemetry.proto.collector.trace.v1.TraceService/Export"
@@ -46,15 +47,14 @@ def export_call(channel: grpc.Channel):
     return channel.unary_unary(EXPORT, request_serializer=None, response_deserializer=None)
 
 
-def spans_request(service: str, count: int, bad_trace_ids: int = 0,
-                  attributes: dict | None = None) -> tuple[ExportTraceServiceRequest, bytes]:
+def spans_request(service: str, count: int, bad_trace_ids: int = 0) -> tuple[ExportTraceServiceRequest, bytes]:
     """`count` valid spans of one new trace, then `bad_trace_ids` spans whose trace id is 3 bytes."""
     trace_id = raw_otlp.new_trace_id()
     base = time.time_ns() - 2_000_000_000
     spans = [
         Span(trace_id=trace_id, span_id=raw_otlp.new_span_id(), name=f"grpc span {index}",
              kind=Span.SPAN_KIND_INTERNAL, start_time_unix_nano=base + index,
-             end_time_unix_nano=base + 1_000_000 + index, attributes=raw_otlp.key_values(attributes or {}))
+             end_time_unix_nano=base + 1_000_000 + index)
         for index in range(count)
     ]
     spans += [
@@ -160,35 +160,18 @@ def test_a_decompression_bomb_is_refused_and_the_server_keeps_serving(skein, htt
     assert len(read_jaeger_trace(http, skein.ui, trace_id.hex(), 2)["spans"]) == 2
 
 
-def test_over_capacity_is_resource_exhausted_with_a_retry_delay_and_what_was_acknowledged_is_stored(
+def test_a_call_over_capacity_is_resource_exhausted_with_a_retry_delay_and_accepted_once_there_is_room(
         small_skein, http, channel):
-    """Concurrent ~0.4 MB calls against the 4 MiB ingest budget: some are admitted, the others are
-    refused with RESOURCE_EXHAUSTED carrying RetryInfo; every acknowledged trace is stored."""
+    """The ingest budget is shared by every receiver: held through OTLP/HTTP, it refuses gRPC too."""
+    request, trace_id = spans_request(f"interop-{small_skein.run_id}-rawgrpc-busy", 2)
     calls = export_call(channel(small_skein))
-    filler = "x" * 900
-    attributes = {f"payload.{index}": filler for index in range(SMALL_LIMITS["max_attributes_per_span"])}
-    acknowledged: list[bytes] = []
-    refusals: list[grpc.RpcError] = []
-    for round_number in range(5):  # bounded: stops as soon as a round saw a refusal
-        pending = []
-        for index in range(24):
-            request, trace_id = spans_request(
-                f"interop-{small_skein.run_id}-rawgrpc-flood", SMALL_LIMITS["max_spans_per_request"],
-                attributes=attributes)
-            pending.append((trace_id, calls.future(request.SerializeToString(), timeout=CALL_TIMEOUT_S)))
-        for trace_id, future in pending:
-            try:
-                future.result()
-                acknowledged.append(trace_id)
-            except grpc.RpcError as error:
-                refusals.append(error)
-        if refusals:
-            break
+    with ingest_budget_held(small_skein):
+        with pytest.raises(grpc.RpcError) as refused:
+            calls(request.SerializeToString(), timeout=CALL_TIMEOUT_S)
+    retried = ExportTraceServiceResponse.FromString(calls(request.SerializeToString(), timeout=CALL_TIMEOUT_S))
 
-    assert refusals, "no call was refused: the flood never filled the 4 MiB budget"
-    for error in refusals:
-        assert error.code() == grpc.StatusCode.RESOURCE_EXHAUSTED, f"{error.code()}: {error.details()}"
-        assert retry_delays(error) == ([1.0], [1.0]), "the overload retry delay is 1 s, in both places"
-    for trace_id in acknowledged:
-        trace = read_jaeger_trace(http, small_skein.ui, trace_id.hex(), SMALL_LIMITS["max_spans_per_request"])
-        assert len(trace["spans"]) == SMALL_LIMITS["max_spans_per_request"]
+    assert refused.value.code() == grpc.StatusCode.RESOURCE_EXHAUSTED, refused.value.details()
+    assert "retry" in refused.value.details()
+    assert retry_delays(refused.value) == ([1.0], [1.0]), "the overload retry delay is 1 s, in both places"
+    assert not retried.HasField("partial_success"), "the same call is accepted once there is room"
+    assert len(read_jaeger_trace(http, small_skein.ui, trace_id.hex(), 2)["spans"]) == 2

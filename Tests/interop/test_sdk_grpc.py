@@ -3,12 +3,21 @@ with gzip: everything it sent comes back exactly, through /api/v3 (OTLP JSON) an
 
 from __future__ import annotations
 
+import logging
+import threading
+import time
+
 import grpc
 import pytest
+from opentelemetry.sdk.resources import Resource
+from opentelemetry.sdk.trace import TracerProvider
+from opentelemetry.sdk.trace.export import SimpleSpanProcessor, SpanExportResult
+from opentelemetry.sdk.trace.export.in_memory_span_exporter import InMemorySpanExporter
 from opentelemetry.exporter.otlp.proto.common.trace_encoder import encode_spans
 from opentelemetry.exporter.otlp.proto.grpc.trace_exporter import OTLPSpanExporter
 
 import otlp_canonical as canon
+from otlp_responses import ingest_budget_held
 from sdk_trace import ALL_TYPES, SentTrace, build_rich_trace
 from skein_api import assert_jaeger_span, assert_round_trip, read_jaeger_trace, read_v3_spans, same_id
 
@@ -75,3 +84,40 @@ def test_compressed_grpc_exports_come_back_exactly(skein, http, compression):
     trace = build_rich_trace(lambda: make_grpc_exporter(skein, compression),
                              f"interop-{skein.run_id}-grpc-{compression.name.lower()}")
     assert_round_trip(skein, http, sent_canonical(trace), trace.trace_id)
+
+
+def finished_spans(service: str, count: int) -> list:
+    """`count` finished spans of one trace, made by the real SDK."""
+    recorder = InMemorySpanExporter()
+    provider = TracerProvider(resource=Resource.create({"service.name": service}))
+    provider.add_span_processor(SimpleSpanProcessor(recorder))
+    tracer = provider.get_tracer("grpc-retry")
+    with tracer.start_as_current_span("root"):
+        for index in range(count - 1):
+            with tracer.start_as_current_span(f"child {index}"):
+                pass
+    provider.shutdown()
+    return list(recorder.get_finished_spans())
+
+
+def test_the_grpc_exporter_waits_the_retry_delay_on_resource_exhausted_and_then_succeeds(small_skein, http, caplog):
+    spans = finished_spans(f"interop-{small_skein.run_id}-grpc-retry", 2)
+    exporter = make_grpc_exporter(small_skein)
+    results = []
+    with caplog.at_level(logging.WARNING):
+        with ingest_budget_held(small_skein):
+            sender = threading.Thread(target=lambda: results.append(exporter.export(spans)), daemon=True)
+            sender.start()
+            deadline = time.monotonic() + 10
+            while not any("retrying" in r.getMessage() for r in caplog.records) and time.monotonic() < deadline:
+                time.sleep(0.05)
+        sender.join(timeout=30)
+    exporter.shutdown()
+
+    retries = [r.getMessage() for r in caplog.records if "retrying" in r.getMessage()]
+    assert retries, "the exporter met RESOURCE_EXHAUSTED and said it would retry"
+    assert "RESOURCE_EXHAUSTED" in retries[0] and "retrying in 1.00s" in retries[0], (
+        f"the exporter's delay is the server's RetryInfo (1 s), not its own backoff: {retries[0]}")
+    assert results == [SpanExportResult.SUCCESS], "the retry after the budget came back succeeded"
+    trace_id = f"{spans[0].context.trace_id:032x}"
+    assert set(read_v3_spans(http, small_skein.ui, trace_id, 2)) == {f"{s.context.span_id:016x}" for s in spans}
