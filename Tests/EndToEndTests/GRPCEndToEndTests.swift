@@ -6,11 +6,13 @@ import GRPCProtobuf
 import Ingest
 import Logging
 import SkeinApp
+import Synchronization
 import Testing
 import TraceModel
 
 /// OTLP/gRPC on a real server built by `buildApplication`: a grpc-swift-2 client exports, the
-/// Jaeger API reads back; with PostgreSQL stopped the export is refused as UNAVAILABLE.
+/// Jaeger API reads back; with PostgreSQL stopped the export is refused as UNAVAILABLE; a graceful
+/// shutdown answers the calls in flight and loses nothing it acknowledged.
 @Suite(.serialized) struct GRPCEndToEndTests {
     static let exportMethod = MethodDescriptor(
         fullyQualifiedService: "opentelemetry.proto.collector.trace.v1.TraceService", method: "Export")
@@ -90,6 +92,84 @@ import TraceModel
             let data = try #require(byID["data"] as? [[String: Any]])
             #expect((data.first?["spans"] as? [Any])?.count == traces[2].count)
         }
+    }
+}
+
+extension GRPCEndToEndTests {
+    /// What the senders of the shutdown drill saw.
+    final class DrillLedger: Sendable {
+        struct Tally {
+            var acked: [TraceID] = []
+            var refusedByCode: [String: Int] = [:]
+        }
+
+        let tally = Mutex(Tally())
+        let stopping = Mutex(false)
+    }
+
+    static func drillTrace(sender: UInt64, sequence: UInt64) -> [Span] {
+        let traceID = TraceID(high: 0x6D00 + sender, low: sequence + 1)
+        let start = WallClock.unixNanos() - 2_000_000_000
+        return (1...UInt64(10)).map { index in
+            Span(
+                traceID: traceID, spanID: SpanID(sender << 48 | sequence << 8 | index),
+                parentSpanID: index == 1 ? nil : SpanID(sender << 48 | sequence << 8 | 1),
+                name: "grpc-shutdown-op", startTimeUnixNano: start + index, endTimeUnixNano: start + 1_000_000,
+                resource: Resource(attributes: [Attribute("service.name", .string("grpc-shutdown-drill"))]))
+        }
+    }
+
+    @Test func callsInFlightWhenShutdownBeginsAreAnsweredAndEveryAcknowledgedSpanSurvivesARestart() async throws {
+        let skein = try await RunningSkein.start()
+        let ledger = DrillLedger()
+        let deadline = ContinuousClock.now + .seconds(60)
+        try await withClient(skein) { client in
+            try await withThrowingTaskGroup(of: Void.self) { group in
+                for sender in UInt64(1)...4 {
+                    group.addTask {
+                        var sequence: UInt64 = 0
+                        // Until the server stops answering (or a bound is reached).
+                        while sequence < 5_000, ContinuousClock.now < deadline {
+                            let spans = Self.drillTrace(sender: sender, sequence: sequence)
+                            sequence += 1
+                            do {
+                                _ = try await export(spans, with: client)
+                                ledger.tally.withLock { $0.acked.append(spans[0].traceID) }
+                            } catch let error as RPCError {
+                                ledger.tally.withLock { $0.refusedByCode["\(error.code)", default: 0] += 1 }
+                                if ledger.stopping.withLock({ $0 }) { return }
+                            }
+                        }
+                    }
+                }
+                let flowing = await eventually { ledger.tally.withLock { $0.acked.count } >= 40 }
+                #expect(flowing, "ingest flows before the shutdown")
+                ledger.stopping.withLock { $0 = true }
+                try await skein.stop(removingData: false)
+                try await group.waitForAll()
+            }
+        }
+
+        let final = ledger.tally.withLock { $0 }
+        // After the listener closed, calls fail to connect: UNAVAILABLE as well.
+        #expect(Set(final.refusedByCode.keys).isSubset(of: ["\(RPCError.Code.unavailable)"]),
+                "only UNAVAILABLE may refuse: \(final.refusedByCode), \(final.acked.count) acknowledged")
+
+        let restarted = try await RunningSkein.start(dataDirectory: skein.dataDirectory)
+        do {
+            var missing: [String] = []
+            for traceID in final.acked {
+                let (status, body, _) = try await restarted.get("/api/traces/\(traceID.hex)")
+                let json = (try? JSONSerialization.jsonObject(with: body)) as? [String: Any]
+                let spans = ((json?["data"] as? [[String: Any]])?.first?["spans"] as? [Any])?.count ?? 0
+                if status != 200 || spans != 10 { missing.append("\(traceID.hex): \(status), \(spans) spans") }
+            }
+            #expect(missing.isEmpty, "acknowledged but lost: \(missing.prefix(10))")
+        } catch {
+            try await restarted.stop()
+            throw error
+        }
+        try await restarted.stop()
     }
 }
 
