@@ -125,7 +125,8 @@ let package = Package(
             ]
         ),
         .testTarget(name: "TraceModelTests", dependencies: ["TraceModel"]),
-        .testTarget(name: "IngestTests", dependencies: ["Ingest", "TraceModel"]),
+        // FuzzRegressions/ holds inputs the fuzz targets found, replayed by FuzzRegressionTests.
+        .testTarget(name: "IngestTests", dependencies: ["Ingest", "TraceModel"], exclude: ["FuzzRegressions"]),
         .testTarget(
             name: "StorageTests",
             dependencies: [

@@ -13,6 +13,12 @@ public struct IngestMetrics: Sendable {
     /// Metrics that go nowhere, for tests and tools that don't export them.
     public static let discarded = IngestMetrics(factory: NOOPMetricsHandler.instance)
 
+    /// Histogram buckets for a Prometheus factory's `valueHistogramBuckets`: spans per request
+    /// (the default buckets are for seconds).
+    public static let valueHistogramBuckets: [String: [Double]] = [
+        "skein_ingest_request_spans": [1, 5, 10, 25, 50, 100, 250, 512, 1_000, 2_500, 5_000, 10_000],
+    ]
+
     func received(_ via: IngestProtocol, spans: Int, traces: Int) {
         counter("skein_spans_received_total", via).increment(by: spans)
         counter("skein_traces_received_total", via).increment(by: traces)

@@ -26,9 +26,7 @@ public func buildApplication(configuration: SkeinConfiguration, logger: Logger) 
         let ports = ListenerPorts()
         let metricsRegistry = PrometheusCollectorRegistry()
         let telemetry = Telemetry(registry: metricsRegistry, database: database, migrationsDirectory: resources.migrations, logger: logger)
-        var metricsFactory = PrometheusMetricsFactory(registry: metricsRegistry)
-        metricsFactory.valueHistogramBuckets.merge(IngestQueueMetrics.valueHistogramBuckets) { current, _ in current }
-        metricsFactory.durationHistogramBuckets.merge(IngestQueueMetrics.durationHistogramBuckets) { current, _ in current }
+        let metricsFactory = telemetry.factory
         let memoryBudget = IngestMemoryBudget(capacityBytes: configuration.ingestCapacity.memoryBudgetBytes)
         let ingestQueue = IngestQueue(
             writer: store, capacity: configuration.ingestCapacity, probe: { await store.isReady() },

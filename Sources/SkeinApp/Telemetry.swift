@@ -1,5 +1,6 @@
 import CoreMetrics
 import Hummingbird
+import Intake
 import Logging
 import Prometheus
 import Storage
@@ -24,11 +25,21 @@ struct Telemetry: Sendable {
     let metrics: MetricsController<BasicRequestContext>
     let readiness: TelemetryReadiness
 
-    /// - Parameter registry: the one registry behind `/metrics`; Skein's own metrics are
-    ///   registered in it through a factory with `durationHistogramBuckets`.
-    init(registry: PrometheusCollectorRegistry, database: Database, migrationsDirectory: String, logger: Logger) {
+    /// The one factory every Skein metric is made with: Prometheus, with histogram buckets suited
+    /// to each histogram (request durations, write and visibility latency, span counts).
+    static func metricsFactory(registry: PrometheusCollectorRegistry) -> PrometheusMetricsFactory {
         var factory = PrometheusMetricsFactory(registry: registry)
         factory.durationHistogramBuckets = Self.durationHistogramBuckets
+            .merging(IngestQueueMetrics.durationHistogramBuckets) { own, _ in own }
+        factory.valueHistogramBuckets = IngestQueueMetrics.valueHistogramBuckets
+            .merging(IngestMetrics.valueHistogramBuckets) { own, _ in own }
+        return factory
+    }
+
+    /// - Parameter registry: the one registry behind `/metrics`; every metric is registered in it
+    ///   through `factory` (see `metricsFactory(registry:)`).
+    init(registry: PrometheusCollectorRegistry, database: Database, migrationsDirectory: String, logger: Logger) {
+        let factory = Self.metricsFactory(registry: registry)
         self.factory = factory
         let store = database.traceStore
         let reader = TelemetryTraceReader(store, probe: { await store.isReady() })

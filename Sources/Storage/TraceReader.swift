@@ -29,10 +29,6 @@ public protocol TraceReader: Sendable {
 }
 
 extension TraceReader {
-    /// For readers that never drop spans (test doubles): no trace is truncated. A reader that wraps
-    /// another MUST forward this, or truncated traces would silently look complete.
-    public func droppedSpanCounts(ids: [TraceID]) async throws -> [TraceID: Int] { [:] }
-
     /// One `trace(id:)` per id, for stores that have nothing better.
     public func traces(ids: [TraceID]) async throws -> [TraceID: [Span]] {
         var result: [TraceID: [Span]] = [:]

@@ -31,6 +31,7 @@ import TraceModel
         func findTraces(_ query: TraceQuery) async throws -> [TraceSummary] { [] }
         func dependencies(startUnixNano: UInt64, endUnixNano: UInt64) async throws -> [DependencyLink] { [] }
         func serviceActivity(startUnixNano: UInt64, endUnixNano: UInt64) async throws -> [ServiceActivity] { [] }
+        func droppedSpanCounts(ids: [TraceID]) async throws -> [TraceID: Int] { [:] }
     }
 
     @Test func aReadWaitingOnAnUnreachableDatabaseIsAbandoned() async throws {

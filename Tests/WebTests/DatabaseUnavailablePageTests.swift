@@ -20,6 +20,7 @@ import TraceModel
         func findTraces(_ query: TraceQuery) async throws -> [TraceSummary] { throw ReadFailed() }
         func dependencies(startUnixNano: UInt64, endUnixNano: UInt64) async throws -> [DependencyLink] { throw ReadFailed() }
         func serviceActivity(startUnixNano: UInt64, endUnixNano: UInt64) async throws -> [ServiceActivity] { throw ReadFailed() }
+        func droppedSpanCounts(ids: [TraceID]) async throws -> [TraceID: Int] { throw ReadFailed() }
     }
 
     static let traceID = "4bf92f3577b34da6a3ce929d0e0e4736"
