@@ -107,17 +107,6 @@ extension GRPCEndToEndTests {
         let stopping = Mutex(false)
     }
 
-    static func drillTrace(sender: UInt64, sequence: UInt64) -> [Span] {
-        let traceID = TraceID(high: 0x6D00 + sender, low: sequence + 1)
-        let start = WallClock.unixNanos() - 2_000_000_000
-        return (1...UInt64(10)).map { index in
-            Span(
-                traceID: traceID, spanID: SpanID(sender << 48 | sequence << 8 | index),
-                parentSpanID: index == 1 ? nil : SpanID(sender << 48 | sequence << 8 | 1),
-                name: "grpc-shutdown-op", startTimeUnixNano: start + index, endTimeUnixNano: start + 1_000_000,
-                resource: Resource(attributes: [Attribute("service.name", .string("grpc-shutdown-drill"))]))
-        }
-    }
 
     @Test func callsInFlightWhenShutdownBeginsAreAnsweredAndEveryAcknowledgedSpanSurvivesARestart() async throws {
         let skein = try await RunningSkein.start()
@@ -130,7 +119,7 @@ extension GRPCEndToEndTests {
                         var sequence: UInt64 = 0
                         // Until the server stops answering (or a bound is reached).
                         while sequence < 5_000, ContinuousClock.now < deadline {
-                            let spans = Self.drillTrace(sender: sender, sequence: sequence)
+                            let spans = DrillTrace.spans(service: "grpc-shutdown-drill", family: 0x6D00, sender: sender, sequence: sequence, spanCount: 10)
                             sequence += 1
                             do {
                                 _ = try await export(spans, with: client)

@@ -30,19 +30,6 @@ import TraceModel
         let stopSending = Atomic(false)
     }
 
-    /// One request: a trace of `spansPerRequest` spans with ids unique to the sender and request.
-    static func trace(sender: UInt64, sequence: UInt64) -> [Span] {
-        let traceID = TraceID(high: 0x0E2E_0000 + sender, low: sequence + 1)
-        let start = WallClock.unixNanos() - 1_000_000_000
-        return (1...UInt64(spansPerRequest)).map { index in
-            Span(
-                traceID: traceID, spanID: SpanID(sender << 48 | sequence << 8 | index),
-                parentSpanID: index == 1 ? nil : SpanID(sender << 48 | sequence << 8 | 1),
-                name: "outage-op-\(index)", kind: index == 1 ? .server : .internal,
-                startTimeUnixNano: start + index * 1_000, endTimeUnixNano: start + 1_000_000,
-                resource: Resource(attributes: [Attribute("service.name", .string("outage-drill"))]))
-        }
-    }
 
     /// The value of an unlabelled series in the server's `/metrics`.
     static func metric(_ name: String, of skein: RunningSkein) async throws -> Double? {
@@ -65,7 +52,7 @@ import TraceModel
                         group.addTask {
                             var sequence: UInt64 = 0
                             while !ledger.stopSending.load(ordering: .relaxed), sequence < 2_000, ContinuousClock.now < sendingDeadline {
-                                let spans = Self.trace(sender: sender, sequence: sequence)
+                                let spans = DrillTrace.spans(service: "outage-drill", family: 0x0E2E_0000, sender: sender, sequence: sequence, spanCount: UInt64(Self.spansPerRequest))
                                 sequence += 1
                                 let answer: String
                                 do {

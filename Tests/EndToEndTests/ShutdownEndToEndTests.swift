@@ -26,17 +26,6 @@ import FoundationNetworking
         let shutdownStarted = Mutex<ContinuousClock.Instant?>(nil)
     }
 
-    static func trace(sender: UInt64, sequence: UInt64) -> [Span] {
-        let traceID = TraceID(high: 0x5D00 + sender, low: sequence + 1)
-        let start = WallClock.unixNanos() - 2_000_000_000
-        return (1...UInt64(20)).map { index in
-            Span(
-                traceID: traceID, spanID: SpanID(sender << 48 | sequence << 8 | index),
-                parentSpanID: index == 1 ? nil : SpanID(sender << 48 | sequence << 8 | 1),
-                name: "shutdown-op", startTimeUnixNano: start + index, endTimeUnixNano: start + 1_000_000,
-                resource: Resource(attributes: [Attribute("service.name", .string("shutdown-drill"))]))
-        }
-    }
 
     @Test func requestsInFlightWhenShutdownBeginsAreAnsweredAndEveryAcknowledgedSpanSurvivesARestart() async throws {
         let skein = try await RunningSkein.start()
@@ -49,7 +38,7 @@ import FoundationNetworking
                         var sequence: UInt64 = 0
                         // Until the server stops answering (or a bound is reached).
                         while sequence < 5_000, ContinuousClock.now < deadline {
-                            let spans = Self.trace(sender: sender, sequence: sequence)
+                            let spans = DrillTrace.spans(service: "shutdown-drill", family: 0x5D00, sender: sender, sequence: sequence, spanCount: 20)
                             sequence += 1
                             let sentAt = ContinuousClock.now
                             guard let body = try? Data(OTLPTraceCodec.encodeProtobuf(spans)) else { return }
