@@ -8,7 +8,9 @@ from __future__ import annotations
 
 import base64
 import json
+import logging
 import socket
+import threading
 import time
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -157,6 +159,24 @@ def ingest_budget_held(server, settle_timeout_s: float = 15):
     finally:
         holder.close()
     _wait_for_probe(server, lambda status: status != 429, settle_timeout_s, "admitted again after the budget came back")
+
+
+def export_while_budget_held(server, exporter, spans, caplog) -> tuple[list, list[str]]:
+    """Starts `exporter.export(spans)` while `server`'s ingest budget is held, lets the budget go
+    once the exporter has logged that it will retry, and waits for the export to end. Returns the
+    export results and the exporter's "retrying" log messages (their delay is what the server asked
+    for: Retry-After or gRPC RetryInfo)."""
+    results = []
+    with caplog.at_level(logging.WARNING):
+        with ingest_budget_held(server):
+            sender = threading.Thread(target=lambda: results.append(exporter.export(spans)), daemon=True)
+            sender.start()
+            deadline = time.monotonic() + 10
+            while not any("retrying" in r.getMessage() for r in caplog.records) and time.monotonic() < deadline:
+                time.sleep(0.05)
+        sender.join(timeout=30)
+    exporter.shutdown()
+    return results, [r.getMessage() for r in caplog.records if "retrying" in r.getMessage()]
 
 
 def _wait_for_probe(server, done, timeout_s: float, what: str):

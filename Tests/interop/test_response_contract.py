@@ -13,7 +13,6 @@ from __future__ import annotations
 import json
 import logging
 import os
-import threading
 import time
 
 import pytest
@@ -30,6 +29,7 @@ from otlp_responses import (
     INVALID_ARGUMENT,
     RESOURCE_EXHAUSTED,
     UNIMPLEMENTED,
+    export_while_budget_held,
     good_span,
     ingest_budget_held,
     json_body,
@@ -338,19 +338,7 @@ def test_a_request_over_capacity_gets_429_with_retry_after_and_a_status(small_sk
 
 def test_the_sdk_exporter_waits_retry_after_on_429_and_then_succeeds(small_skein, http, caplog):
     spans = sdk_spans(f"contract-{small_skein.run_id}-sdk-429", count=2)
-    exporter = make_otlp_protobuf_exporter(small_skein)
-    results = []
-    with caplog.at_level(logging.WARNING):
-        with ingest_budget_held(small_skein):
-            sender = threading.Thread(target=lambda: results.append(exporter.export(spans)), daemon=True)
-            sender.start()
-            deadline = time.monotonic() + 10
-            while not any("retrying" in r.getMessage() for r in caplog.records) and time.monotonic() < deadline:
-                time.sleep(0.05)
-        sender.join(timeout=30)
-    exporter.shutdown()
-
-    retries = [r.getMessage() for r in caplog.records if "retrying" in r.getMessage()]
+    results, retries = export_while_budget_held(small_skein, make_otlp_protobuf_exporter(small_skein), spans, caplog)
     assert retries, "the exporter met a 429 and said it would retry"
     assert "Too Many Requests" in retries[0] and "retrying in 1.00s" in retries[0], (
         f"the exporter's delay is the server's Retry-After (1 s): {retries[0]}")

@@ -3,9 +3,6 @@ with gzip: everything it sent comes back exactly, through /api/v3 (OTLP JSON) an
 
 from __future__ import annotations
 
-import logging
-import threading
-import time
 
 import grpc
 import pytest
@@ -17,7 +14,7 @@ from opentelemetry.exporter.otlp.proto.common.trace_encoder import encode_spans
 from opentelemetry.exporter.otlp.proto.grpc.trace_exporter import OTLPSpanExporter
 
 import otlp_canonical as canon
-from otlp_responses import ingest_budget_held
+from otlp_responses import export_while_budget_held
 from sdk_trace import ALL_TYPES, SentTrace, build_rich_trace
 from skein_api import assert_jaeger_span, assert_round_trip, read_jaeger_trace, read_v3_spans, same_id
 
@@ -102,19 +99,7 @@ def finished_spans(service: str, count: int) -> list:
 
 def test_the_grpc_exporter_waits_the_retry_delay_on_resource_exhausted_and_then_succeeds(small_skein, http, caplog):
     spans = finished_spans(f"interop-{small_skein.run_id}-grpc-retry", 2)
-    exporter = make_grpc_exporter(small_skein)
-    results = []
-    with caplog.at_level(logging.WARNING):
-        with ingest_budget_held(small_skein):
-            sender = threading.Thread(target=lambda: results.append(exporter.export(spans)), daemon=True)
-            sender.start()
-            deadline = time.monotonic() + 10
-            while not any("retrying" in r.getMessage() for r in caplog.records) and time.monotonic() < deadline:
-                time.sleep(0.05)
-        sender.join(timeout=30)
-    exporter.shutdown()
-
-    retries = [r.getMessage() for r in caplog.records if "retrying" in r.getMessage()]
+    results, retries = export_while_budget_held(small_skein, make_grpc_exporter(small_skein), spans, caplog)
     assert retries, "the exporter met RESOURCE_EXHAUSTED and said it would retry"
     assert "RESOURCE_EXHAUSTED" in retries[0] and "retrying in 1.00s" in retries[0], (
         f"the exporter's delay is the server's RetryInfo (1 s), not its own backoff: {retries[0]}")
