@@ -26,6 +26,7 @@ let package = Package(
         .package(url: "https://github.com/grpc/grpc-swift-2.git", from: "2.4.3"),
         .package(url: "https://github.com/grpc/grpc-swift-nio-transport.git", from: "2.9.2"),
         .package(url: "https://github.com/grpc/grpc-swift-protobuf.git", from: "2.4.1"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird-auth.git", from: "2.5.0"),
     ],
     targets: [
         // Pure domain: ids, spans, attribute values, trace trees. No dependencies.
@@ -38,11 +39,21 @@ let package = Package(
                 .product(name: "SwiftProtobuf", package: "swift-protobuf"),
             ]
         ),
+        // Accounts: users, roles with service scopes, sessions, API tokens, audit events, password
+        // policy and hashing, login throttling, TOTP. Pure domain and policy, no database.
+        .target(
+            name: "Accounts",
+            dependencies: [
+                .product(name: "HummingbirdBcrypt", package: "hummingbird-auth"),
+                .product(name: "Crypto", package: "swift-crypto"),
+            ]
+        ),
         // Storage contracts, the PostgreSQL implementation, the embedded PostgreSQL launcher, migrations.
         .target(
             name: "Storage",
             dependencies: [
                 "TraceModel",
+                "Accounts",
                 .product(name: "PostgresNIO", package: "postgres-nio"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Crypto", package: "swift-crypto"),
@@ -96,6 +107,7 @@ let package = Package(
                 .product(name: "Mustache", package: "swift-mustache"),
                 .product(name: "CompressNIO", package: "compress-nio"),
                 .product(name: "Logging", package: "swift-log"),
+                .product(name: "Crypto", package: "swift-crypto"),
             ]
         ),
         // Composition root: configuration, buildApplication, service wiring.
@@ -110,6 +122,7 @@ let package = Package(
                 "OTLPGRPC",
                 "DemoTraffic",
                 .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdTLS", package: "hummingbird"),
                 .product(name: "Prometheus", package: "swift-prometheus"),
                 .product(name: "CoreMetrics", package: "swift-metrics"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -125,6 +138,7 @@ let package = Package(
             ]
         ),
         .testTarget(name: "TraceModelTests", dependencies: ["TraceModel"]),
+        .testTarget(name: "AccountsTests", dependencies: ["Accounts"]),
         // FuzzRegressions/ holds inputs the fuzz targets found, replayed by FuzzRegressionTests.
         .testTarget(name: "IngestTests", dependencies: ["Ingest", "TraceModel"], exclude: ["FuzzRegressions"]),
         .testTarget(

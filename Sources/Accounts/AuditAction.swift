@@ -1,0 +1,28 @@
+/// What an audit log entry records. The raw values are stored and must never change.
+public enum AuditAction: String, CaseIterable, Sendable, Hashable, Codable {
+    case loginSucceeded = "login.succeeded"
+    case loginFailed = "login.failed"
+    /// A sign-in refused by `LoginThrottle` without checking the password.
+    case loginThrottled = "login.throttled"
+    case logout = "logout"
+    case sessionsRevoked = "sessions.revoked"
+    case traceViewed = "trace.viewed"
+    case searchRun = "search.run"
+    case export = "export"
+    case setupCompleted = "setup.completed"
+    case userCreated = "user.created"
+    case userChanged = "user.changed"
+    case userDisabled = "user.disabled"
+    case userEnabled = "user.enabled"
+    case passwordChanged = "password.changed"
+    case totpEnabled = "totp.enabled"
+    case totpDisabled = "totp.disabled"
+    case roleCreated = "role.created"
+    case roleChanged = "role.changed"
+    case roleDeleted = "role.deleted"
+    case tokenCreated = "token.created"
+    case tokenRevoked = "token.revoked"
+    case tokenUsed = "token.used"
+    case retentionChanged = "retention.changed"
+    case redactionChanged = "redaction.changed"
+}
