@@ -26,11 +26,15 @@ enum Routers {
 
     /// Pages, the Jaeger query API, static files, `/metrics`, the admin ingest-health page and
     /// health checks on :16686. Pages and the API read through `telemetry.reader`.
+    /// Every answer carries the security headers (CSP, ...); state-changing requests from other
+    /// origins are refused before any route sees them (so no route may change state on GET).
     static func ui(
-        templates: MustacheLibrary, publicDirectory: String, telemetry: Telemetry, logger: Logger
+        templates: MustacheLibrary, publicDirectory: String, telemetry: Telemetry, servesTLS: Bool, logger: Logger
     ) -> Router<BasicRequestContext> {
         let router = Router()
         router.middlewares.add(telemetry.requestMetrics(listener: "ui"))
+        router.middlewares.add(SecurityHeadersMiddleware(servesTLS: servesTLS))
+        router.middlewares.add(CSRFProtection(servesTLS: servesTLS))
         router.middlewares.add(FileMiddleware(publicDirectory, urlBasePath: "/static", searchForIndexHtml: false, logger: logger))
         let readiness = telemetry.readiness
         HealthController<BasicRequestContext>(check: { await readiness.check() }).addRoutes(to: router)
