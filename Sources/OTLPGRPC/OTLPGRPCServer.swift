@@ -11,10 +11,23 @@ public struct OTLPGRPCServer: Sendable {
     private let host: String
     private let requestedPort: Int
 
-    /// A server for `host:port` (port 0 picks a free port) feeding `pipeline`.
-    public init(host: String, port: Int, pipeline: IngestPipeline, logger: Logger) {
+    /// The PEM certificate chain (leaf first) and private key the server presents over TLS.
+    public struct TLSCertificate: Sendable {
+        public var certificatePath: String
+        public var privateKeyPath: String
+
+        public init(certificatePath: String, privateKeyPath: String) {
+            self.certificatePath = certificatePath
+            self.privateKeyPath = privateKeyPath
+        }
+    }
+
+    /// A server for `host:port` (port 0 picks a free port) feeding `pipeline`; over TLS with
+    /// `tls`, else in plaintext (h2c).
+    public init(host: String, port: Int, pipeline: IngestPipeline, tls: TLSCertificate? = nil, logger: Logger) {
         transport = OTLPGRPCTransport.listening(
-            host: host, port: port, maxMessageBytes: Self.transportCeiling(forLimit: pipeline.limits.maxBodyBytes))
+            host: host, port: port, maxMessageBytes: Self.transportCeiling(forLimit: pipeline.limits.maxBodyBytes),
+            tls: tls)
         server = GRPCServer(transport: transport, services: [OTLPTraceService(pipeline: pipeline, logger: logger)])
         self.host = host
         self.requestedPort = port

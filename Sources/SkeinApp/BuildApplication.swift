@@ -1,5 +1,7 @@
 import Foundation
 import Hummingbird
+import HummingbirdCore
+import HummingbirdTLS
 import Ingest
 import Intake
 import Logging
@@ -15,6 +17,7 @@ import Web
 /// is what runs.
 public func buildApplication(configuration: SkeinConfiguration, logger: Logger) async throws -> SkeinServer {
     let resources = try ResourceLocator(explicit: configuration.resourcesDirectory)
+    let server = try httpServer(tls: configuration.tls)
     let database = try await Database.open(
         url: configuration.databaseURL, dataDirectory: configuration.dataDirectory, logger: logger)
     do {
@@ -42,16 +45,16 @@ public func buildApplication(configuration: SkeinConfiguration, logger: Logger) 
             IngestQueueService(queue: ingestQueue, logger: logger),
         ]
         services.append(
-            listener(.otlpHTTP, port: configuration.otlpHTTPPort, configuration: configuration, ports: ports, logger: logger,
+            listener(.otlpHTTP, port: configuration.otlpHTTPPort, configuration: configuration, server: server, ports: ports, logger: logger,
                      router: Routers.otlpHTTP(pipeline: pipeline, telemetry: telemetry, logger: logger)))
         services.append(
-            listener(.zipkin, port: configuration.zipkinPort, configuration: configuration, ports: ports, logger: logger,
+            listener(.zipkin, port: configuration.zipkinPort, configuration: configuration, server: server, ports: ports, logger: logger,
                      router: Routers.zipkin(pipeline: pipeline, telemetry: telemetry, logger: logger)))
         services.append(OTLPGRPCListener(configuration: configuration, pipeline: pipeline, ports: ports, logger: logger))
         services.append(
-            listener(.ui, port: configuration.uiPort, configuration: configuration, ports: ports, logger: logger,
+            listener(.ui, port: configuration.uiPort, configuration: configuration, server: server, ports: ports, logger: logger,
                      router: Routers.ui(templates: templates, publicDirectory: resources.publicFiles, telemetry: telemetry,
-                                        logger: logger)))
+                                        servesTLS: configuration.servesTLS, logger: logger)))
         if configuration.demo {
             services.append(DemoTrafficService(configuration: configuration, ports: ports, logger: logger))
         }
@@ -62,18 +65,43 @@ public func buildApplication(configuration: SkeinConfiguration, logger: Logger) 
     }
 }
 
+/// HTTP/1.1, over TLS when the configuration has a certificate. The certificate and key are read
+/// here, once, so a missing or malformed file stops `skein serve` before anything listens.
+private func httpServer(tls: SkeinConfiguration.TLSFiles?) throws -> HTTPServerBuilder {
+    guard let tls else { return .http1() }
+    let certificates: [NIOSSLCertificate]
+    let privateKey: NIOSSLPrivateKey
+    do {
+        certificates = try NIOSSLCertificate.fromPEMFile(tls.certificatePath)
+    } catch {
+        throw TLSFileError(path: tls.certificatePath, kind: "certificate", reason: "\(error)")
+    }
+    do {
+        privateKey = try NIOSSLPrivateKey(file: tls.privateKeyPath, format: .pem)
+    } catch {
+        throw TLSFileError(path: tls.privateKeyPath, kind: "private key", reason: "\(error)")
+    }
+    guard !certificates.isEmpty else {
+        throw TLSFileError(path: tls.certificatePath, kind: "certificate", reason: "no PEM certificate in the file")
+    }
+    let configuration = TLSConfiguration.makeServerConfiguration(
+        certificateChain: certificates.map { .certificate($0) }, privateKey: .privateKey(privateKey))
+    return try .tls(.http1(), tlsConfiguration: configuration)
+}
+
 private func listener(
-    _ listener: ListenerPorts.Listener, port: Int, configuration: SkeinConfiguration, ports: ListenerPorts,
-    logger: Logger, router: Router<BasicRequestContext>
+    _ listener: ListenerPorts.Listener, port: Int, configuration: SkeinConfiguration, server: HTTPServerBuilder,
+    ports: ListenerPorts, logger: Logger, router: Router<BasicRequestContext>
 ) -> some Service {
     Application(
         router: router,
+        server: server,
         configuration: .init(address: .hostname(configuration.bindHost, port: port), serverName: "skein"),
         onServerRunning: { channel in
             let bound = channel.localAddress?.port ?? port
             ports.record(listener, port: bound)
             if listener == .ui {
-                logger.notice("Skein is running: open http://\(configuration.localHost):\(bound)/")
+                logger.notice("Skein is running: open \(configuration.urlScheme)://\(configuration.localHost):\(bound)/")
             } else {
                 logger.info("listening", metadata: ["listener": "\(listener.rawValue)", "port": "\(bound)"])
             }

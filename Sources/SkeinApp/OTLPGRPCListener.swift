@@ -3,7 +3,8 @@ import Logging
 import OTLPGRPC
 import ServiceLifecycle
 
-/// The OTLP/gRPC listener as a service: binds `bindHost:otlpGRPCPort`, records the bound port and,
+/// The OTLP/gRPC listener as a service: binds `bindHost:otlpGRPCPort` (over TLS when the
+/// configuration has a certificate), records the bound port and,
 /// on graceful shutdown, stops accepting calls and finishes the ones in flight.
 struct OTLPGRPCListener: Service {
     let configuration: SkeinConfiguration
@@ -12,8 +13,11 @@ struct OTLPGRPCListener: Service {
     let logger: Logger
 
     func run() async throws {
+        let tls = configuration.tls.map {
+            OTLPGRPCServer.TLSCertificate(certificatePath: $0.certificatePath, privateKeyPath: $0.privateKeyPath)
+        }
         let server = OTLPGRPCServer(
-            host: configuration.bindHost, port: configuration.otlpGRPCPort, pipeline: pipeline, logger: logger)
+            host: configuration.bindHost, port: configuration.otlpGRPCPort, pipeline: pipeline, tls: tls, logger: logger)
         let ports = ports
         let logger = logger
         try await withGracefulShutdownHandler {

@@ -26,6 +26,26 @@ public struct SkeinConfiguration: Sendable {
     public var ingestCapacity: IngestCapacity
     /// Folder holding `Templates/`, `Public/` and `Migrations/`; found automatically when `nil`.
     public var resourcesDirectory: String?
+    /// The certificate and key every listener (UI, OTLP/HTTP, Zipkin, OTLP/gRPC) serves TLS with;
+    /// `nil` for plain HTTP and h2c.
+    public var tls: TLSFiles?
+
+    /// Whether the listeners serve HTTPS: then session cookies must be `Secure` and the UI sends
+    /// Strict-Transport-Security.
+    public var servesTLS: Bool { tls != nil }
+    /// `https` under TLS, else `http`: for URLs Skein prints or gives its own clients.
+    var urlScheme: String { servesTLS ? "https" : "http" }
+
+    /// PEM files of a TLS certificate (chain, leaf first) and its private key.
+    public struct TLSFiles: Sendable, Equatable {
+        public var certificatePath: String
+        public var privateKeyPath: String
+
+        public init(certificatePath: String, privateKeyPath: String) {
+            self.certificatePath = certificatePath
+            self.privateKeyPath = privateKeyPath
+        }
+    }
 
     public init(
         dataDirectory: String = ".skein",
@@ -39,7 +59,8 @@ public struct SkeinConfiguration: Sendable {
         demoRate: Double = 20,
         ingestLimits: IngestLimits = IngestLimits(),
         ingestCapacity: IngestCapacity = IngestCapacity(),
-        resourcesDirectory: String? = nil
+        resourcesDirectory: String? = nil,
+        tls: TLSFiles? = nil
     ) {
         self.dataDirectory = dataDirectory
         self.databaseURL = databaseURL
@@ -53,5 +74,6 @@ public struct SkeinConfiguration: Sendable {
         self.ingestLimits = ingestLimits
         self.ingestCapacity = ingestCapacity
         self.resourcesDirectory = resourcesDirectory
+        self.tls = tls
     }
 }

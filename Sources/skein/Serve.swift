@@ -32,13 +32,39 @@ struct Serve: AsyncParsableCommand {
     @Option(name: .customLong("demo-rate"), help: "Demo traces per second (SKEIN_DEMO_RATE).")
     var demoRate: Double = Environment.number("SKEIN_DEMO_RATE", default: 20.0)
 
+    @Option(name: .customLong("tls-cert"), help: "PEM certificate chain: every listener serves TLS with it; needs --tls-key (SKEIN_TLS_CERT).")
+    var tlsCertificate: String? = Environment.string("SKEIN_TLS_CERT")
+
+    @Option(name: .customLong("tls-key"), help: "PEM private key of --tls-cert (SKEIN_TLS_KEY).")
+    var tlsKey: String? = Environment.string("SKEIN_TLS_KEY")
+
+    func validate() throws {
+        switch (tlsCertificate, tlsKey) {
+        case (nil, nil), (.some, .some):
+            break
+        case (.some, nil):
+            throw ValidationError("--tls-cert needs --tls-key (SKEIN_TLS_KEY) too")
+        case (nil, .some):
+            throw ValidationError("--tls-key needs --tls-cert (SKEIN_TLS_CERT) too")
+        }
+        if tlsCertificate != nil && demo {
+            throw ValidationError("--demo sends plain HTTP to the local OTLP listener; it cannot run with --tls-cert yet")
+        }
+    }
+
+    /// The certificate and key when both are given (`validate()` refuses one without the other).
+    var tls: SkeinConfiguration.TLSFiles? {
+        guard let tlsCertificate, let tlsKey else { return nil }
+        return SkeinConfiguration.TLSFiles(certificatePath: tlsCertificate, privateKeyPath: tlsKey)
+    }
+
     func run() async throws {
         let logger = makeLogger(level: database.logLevel)
         let configuration = SkeinConfiguration(
             dataDirectory: database.dataDirectory, databaseURL: database.databaseURL, bindHost: bindHost,
             uiPort: uiPort, otlpHTTPPort: otlpHTTPPort, otlpGRPCPort: otlpGRPCPort, zipkinPort: zipkinPort,
             demo: demo, demoRate: demoRate, ingestLimits: ingest.limits, ingestCapacity: ingest.capacity,
-            resourcesDirectory: database.resourcesDirectory)
+            resourcesDirectory: database.resourcesDirectory, tls: tls)
         let server = try await buildApplication(configuration: configuration, logger: logger)
         try await server.run()
     }
