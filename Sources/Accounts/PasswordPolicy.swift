@@ -2,7 +2,7 @@
 /// same), not one of the most common passwords, and not the user's own name.
 ///
 /// Common passwords and names are compared without regard to case, and also with trailing digits
-/// and punctuation removed (`Password2024!` is still `password`); a password of only one or two
+/// spaces and punctuation removed (`Password2024!` is still `password`); a password of only one or two
 /// different characters counts as common too.
 public struct PasswordPolicy: Sendable, Hashable {
     public var minimumLength: Int
@@ -63,7 +63,8 @@ public struct PasswordPolicy: Sendable, Hashable {
 
     static func withoutTrailingDigitsAndPunctuation(_ text: String) -> String {
         var scalars = Substring(text).unicodeScalars
-        while let last = scalars.last, last.properties.numericType != nil || last.properties.generalCategory.isPunctuationOrSymbol {
+        while let last = scalars.last,
+              last.properties.numericType != nil || last.properties.isWhitespace || last.properties.generalCategory.isPunctuationOrSymbol {
             scalars.removeLast()
         }
         return String(scalars)
