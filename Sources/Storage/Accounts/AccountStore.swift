@@ -17,7 +17,7 @@ public protocol AccountStore: Sendable {
 
     /// Inserts the built-in roles, or brings them back to `Role.builtIns` if a row drifted. Idempotent.
     func seedBuiltInRoles() async throws
-    /// Every role, built-ins first, then by name.
+    /// Every role: the built-ins first (in the order of `Role.builtIns`), then the others by name.
     func roles() async throws -> [Role]
     func role(id: UUID) async throws -> Role?
     func createRole(_ role: Role) async throws

@@ -21,7 +21,7 @@ extension PostgresAccountStore {
     public func roles() async throws -> [Role] {
         try await fetchRoles("""
             SELECT id, name, permissions, service_patterns, is_built_in FROM roles
-            ORDER BY is_built_in DESC, created_at, lower(name)
+            ORDER BY is_built_in DESC, CASE WHEN is_built_in THEN id END, lower(name)
             """)
     }
 

@@ -26,12 +26,20 @@ public final class PostgresAccountStore: AccountStore {
 
     /// Whether `error` is PostgreSQL's unique_violation.
     static func isUniqueViolation(_ error: any Error) -> Bool {
-        (error as? PSQLError)?.serverInfo?[.sqlState] == "23505"
+        sqlState(of: error) == "23505"
     }
 
     /// Whether `error` is PostgreSQL's foreign_key_violation.
     static func isForeignKeyViolation(_ error: any Error) -> Bool {
-        (error as? PSQLError)?.serverInfo?[.sqlState] == "23503"
+        sqlState(of: error) == "23503"
+    }
+
+    /// The server's SQLSTATE, also from inside a failed `withTransaction`.
+    private static func sqlState(of error: any Error) -> String? {
+        if let transaction = error as? PostgresTransactionError, let inner = transaction.closureError {
+            return sqlState(of: inner)
+        }
+        return (error as? PSQLError)?.serverInfo?[.sqlState]
     }
 }
 
