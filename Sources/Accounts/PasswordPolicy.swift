@@ -1,7 +1,7 @@
 /// What a new password must be: 12 to 128 characters (unicode scalars, so every script counts the
 /// same), not one of the most common passwords, and not the user's own name.
 ///
-/// Common passwords and names are compared without regard to case, and also with trailing digits
+/// Common passwords and names are compared without regard to case, and also with trailing digits,
 /// spaces and punctuation removed (`Password2024!` is still `password`); a password of only one or two
 /// different characters counts as common too.
 public struct PasswordPolicy: Sendable, Hashable {
