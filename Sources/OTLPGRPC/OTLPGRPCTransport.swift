@@ -2,9 +2,10 @@ import GRPCCore
 import GRPCNIOTransportHTTP2
 
 /// The server transport every OTLP/gRPC listener uses (serve and tests alike): HTTP/2 in plaintext
-/// (h2c) or over TLS when given a certificate, gzip and deflate request compression accepted (responses are compressed only with an
-/// algorithm the client lists in `grpc-accept-encoding`), and messages longer than
-/// `maxMessageBytes`, before or after decompression, refused by the transport itself.
+/// (h2c) or over TLS when given a certificate, gzip and deflate request compression accepted
+/// (responses are compressed only with an algorithm the client lists in `grpc-accept-encoding`),
+/// and messages longer than `maxMessageBytes`, before or after decompression, refused by the
+/// transport itself.
 enum OTLPGRPCTransport {
     /// Calls one connection may have in flight at once (HTTP/2 `SETTINGS_MAX_CONCURRENT_STREAMS`).
     static let maxConcurrentCallsPerConnection = 64

@@ -6,6 +6,7 @@ import Ingest
 import Intake
 import Logging
 import Mustache
+import NIOSSL
 import Prometheus
 import ServiceLifecycle
 import Storage
@@ -86,6 +87,14 @@ private func httpServer(tls: SkeinConfiguration.TLSFiles?) throws -> HTTPServerB
     }
     let configuration = TLSConfiguration.makeServerConfiguration(
         certificateChain: certificates.map { .certificate($0) }, privateKey: .privateKey(privateKey))
+    do {
+        // Building a context checks that the key belongs to the certificate.
+        _ = try NIOSSLContext(configuration: configuration)
+    } catch {
+        throw TLSFileError(
+            path: tls.privateKeyPath, kind: "private key",
+            reason: "it does not belong to the certificate in \(tls.certificatePath) (\(error))")
+    }
     return try .tls(.http1(), tlsConfiguration: configuration)
 }
 

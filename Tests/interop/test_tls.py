@@ -218,3 +218,18 @@ def test_an_unreadable_certificate_stops_the_server_with_a_message_naming_it(tmp
                             capture_output=True, text=True, timeout=60)
     assert result.returncode != 0
     assert "/nonexistent/cert.pem" in result.stdout + result.stderr
+
+
+def test_a_key_of_another_certificate_stops_the_server_with_a_message_naming_both(tmp_path):
+    cert, _ = _make_certificate(tmp_path)
+    other_key = tmp_path / "other-key.pem"
+    subprocess.run(["openssl", "genpkey", "-algorithm", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1",
+                    "-out", str(other_key)], check=True, capture_output=True)
+    ports = {name: _free_port() for name in ("ui", "otlp_http", "otlp_grpc", "zipkin")}
+    command = _serve_command(tmp_path / "data", ports, ["--tls-cert", str(cert), "--tls-key", str(other_key)])
+    result = subprocess.run(command, cwd=REPO_ROOT, env=_clean_env(), stdin=subprocess.DEVNULL,
+                            capture_output=True, text=True, timeout=60)
+    output = result.stdout + result.stderr
+    assert result.returncode != 0
+    assert str(other_key) in output and str(cert) in output
+    assert "PostgreSQL" not in output, "refused before the database started"
