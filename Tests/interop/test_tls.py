@@ -233,3 +233,13 @@ def test_a_key_of_another_certificate_stops_the_server_with_a_message_naming_bot
     assert result.returncode != 0
     assert str(other_key) in output and str(cert) in output
     assert "PostgreSQL" not in output, "refused before the database started"
+
+
+def test_the_demo_generator_is_refused_with_tls_because_it_sends_plain_http(tmp_path):
+    cert, key = _make_certificate(tmp_path)
+    ports = {name: _free_port() for name in ("ui", "otlp_http", "otlp_grpc", "zipkin")}
+    command = _serve_command(tmp_path / "data", ports, ["--tls-cert", str(cert), "--tls-key", str(key), "--demo"])
+    result = subprocess.run(command, cwd=REPO_ROOT, env=_clean_env(), stdin=subprocess.DEVNULL,
+                            capture_output=True, text=True, timeout=60)
+    assert result.returncode != 0
+    assert "--demo" in result.stderr and "--tls-cert" in result.stderr
