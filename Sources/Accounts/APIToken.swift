@@ -47,6 +47,12 @@ public struct APIToken: Sendable, Hashable, Identifiable {
         self.revokedAt = revokedAt
     }
 
+    /// Whether spans sent with this token are accepted at `now`: an ingest token, usable, whose
+    /// owner is not disabled. (Ingest is not a `Permission`: it is what ingest tokens are for.)
+    public func acceptsIngest(at now: Date, owner: User) -> Bool {
+        kind == .ingest && isUsable(at: now) && !owner.isDisabled && owner.id == ownerUserID
+    }
+
     /// Not revoked and not expired at `now`.
     public func isUsable(at now: Date) -> Bool {
         if let revokedAt, revokedAt <= now { return false }

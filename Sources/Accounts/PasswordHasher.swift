@@ -46,6 +46,12 @@ public struct PasswordHasher: Sendable {
         return stored != cost
     }
 
+    /// Makes the dummy hash now (one bcrypt), so the first unknown user's sign-in does not take
+    /// longer than a wrong password's. Call once at start-up; optional.
+    public func warmUp() async {
+        _ = await dummyHash()
+    }
+
     /// Real hashes of a random string, one per cost, made on first use: verifying against one is
     /// exactly the work of verifying a real password of that cost.
     private static let dummyHashes = Mutex<[UInt8: String]>([:])

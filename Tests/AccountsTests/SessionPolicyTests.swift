@@ -40,6 +40,21 @@ struct SessionPolicyTests {
         #expect(!revoked.isUsable(at: start))
     }
 
+    @Test("Only a usable ingest token of an enabled owner is accepted for ingest")
+    func ingestAcceptance() {
+        let owner = User(name: "ci", displayName: "CI", passwordHash: "x")
+        let ingest = APIToken(name: "collector", kind: .ingest, ownerUserID: owner.id, expiresAt: start.addingTimeInterval(60))
+        #expect(ingest.acceptsIngest(at: start, owner: owner))
+        #expect(!ingest.acceptsIngest(at: start.addingTimeInterval(60), owner: owner))
+        var disabled = owner
+        disabled.isDisabled = true
+        #expect(!ingest.acceptsIngest(at: start, owner: disabled))
+        let read = APIToken(name: "grafana", kind: .read, ownerUserID: owner.id)
+        #expect(!read.acceptsIngest(at: start, owner: owner))
+        let someoneElse = User(name: "eve", displayName: "Eve", passwordHash: "x")
+        #expect(!ingest.acceptsIngest(at: start, owner: someoneElse))
+    }
+
     @Test("User names are short, visible and without spaces", arguments: [
         ("ada", true), ("ada.lovelace@example.com", true), ("grace_hopper-2", true), ("Zoë", true),
         ("", false), ("ada lovelace", false), ("ada\nadmin", false), ("a\u{202E}b", false),
