@@ -40,6 +40,16 @@ struct AccountStoreTests {
         }
     }
 
+    @Test("Seeding puts a built-in role that drifted in the database back as the code defines it")
+    func reseed() async throws {
+        try await withStore { store, database in
+            try await database.client.query("UPDATE roles SET permissions = '{users.manage}', service_patterns = '{x}' WHERE name = 'viewer'")
+            #expect(try await store.role(id: Role.viewer.id)?.permissions == [.usersManage])
+            try await store.seedBuiltInRoles()
+            #expect(try await store.role(id: Role.viewer.id) == Role.viewer)
+        }
+    }
+
     @Test("A custom role with a service scope round-trips, changes and is deleted")
     func customRoles() async throws {
         try await withStore { store, _ in
@@ -256,6 +266,36 @@ struct AccountStoreTests {
             let late = SecretToken.generate(.setup)
             try await store.createSetupToken(secretHash: late.hash, createdAt: start, expiresAt: start.addingTimeInterval(3_600))
             #expect(try await !store.consumeSetupToken(secretHash: late.hash, at: start.addingTimeInterval(3_600)))
+        }
+    }
+
+    @Test("Of many concurrent uses of one setup token exactly one succeeds")
+    func setupTokenRace() async throws {
+        try await withStore { store, _ in
+            let token = SecretToken.generate(.setup)
+            try await store.createSetupToken(secretHash: token.hash, createdAt: start, expiresAt: start.addingTimeInterval(3_600))
+            let successes = try await withThrowingTaskGroup(of: Bool.self) { group in
+                for _ in 0..<8 {
+                    group.addTask { try await store.consumeSetupToken(secretHash: token.hash, at: self.start.addingTimeInterval(1)) }
+                }
+                return try await group.reduce(0) { $0 + ($1 ? 1 : 0) }
+            }
+            #expect(successes == 1)
+        }
+    }
+
+    @Test("Of many concurrent uses of one TOTP step exactly one succeeds")
+    func totpStepRace() async throws {
+        try await withStore { store, _ in
+            let user = try await makeUser(store)
+            _ = try await store.setTOTPSecret("GEZDGNBVGY3TQOJQ", userID: user.id)
+            let successes = try await withThrowingTaskGroup(of: Bool.self) { group in
+                for _ in 0..<8 {
+                    group.addTask { try await store.useTOTPStep(1_000, userID: user.id) }
+                }
+                return try await group.reduce(0) { $0 + ($1 ? 1 : 0) }
+            }
+            #expect(successes == 1)
         }
     }
 
