@@ -32,16 +32,18 @@ public struct User: Sendable, Hashable, Identifiable {
     /// Longest sign-in name accepted.
     public static let maximumNameLength = 64
 
-    /// Why `name` cannot be a sign-in name, or nil when it can: 1…64 letters, digits, `.`, `_`,
-    /// `-` or `@` (no spaces or control characters, so a name reads the same everywhere it appears).
+    /// Why `name` cannot be a sign-in name, or nil when it can: 1…64 ASCII letters, digits, `.`,
+    /// `_`, `-` or `@`. ASCII only, so no two names look alike (a Cyrillic `а` in `аdmin`) and a name
+    /// reads the same in the audit log as on the page; the display name may use any script.
     public static func problem(withName name: String) -> String? {
         if name.isEmpty { return "Enter a user name." }
         if name.unicodeScalars.count > maximumNameLength {
             return "Use at most \(maximumNameLength) characters for the user name."
         }
         let allowed = name.unicodeScalars.allSatisfy { scalar in
-            scalar.properties.isAlphabetic || ("0"..."9").contains(scalar) || ".-_@".unicodeScalars.contains(scalar)
+            ("a"..."z").contains(scalar) || ("A"..."Z").contains(scalar) || ("0"..."9").contains(scalar)
+                || ".-_@".unicodeScalars.contains(scalar)
         }
-        return allowed ? nil : "Use only letters, digits and . _ - @ in the user name."
+        return allowed ? nil : "Use only letters A to Z, digits and . _ - @ in the user name."
     }
 }

@@ -56,7 +56,7 @@ struct SessionPolicyTests {
     }
 
     @Test("User names are short, visible and without spaces", arguments: [
-        ("ada", true), ("ada.lovelace@example.com", true), ("grace_hopper-2", true), ("Zoë", true),
+        ("ada", true), ("ada.lovelace@example.com", true), ("grace_hopper-2", true), ("Zoë", false), ("\u{430}dmin", false),
         ("", false), ("ada lovelace", false), ("ada\nadmin", false), ("a\u{202E}b", false),
         (String(repeating: "a", count: 64), true), (String(repeating: "a", count: 65), false),
     ])
