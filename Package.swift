@@ -2,7 +2,7 @@
 import PackageDescription
 
 // Dependencies point one way:
-// TraceModel ← Ingest, Storage ← Intake ← Web, OTLPGRPC ← SkeinApp ← skein (DemoTraffic ← SkeinApp)
+// TraceModel ← Ingest, Storage ← Intake ← Web, OTLPGRPC ← SkeinApp ← skein (DemoTraffic ← SkeinApp, Accounts ← Storage)
 let package = Package(
     name: "skein",
     platforms: [.macOS(.v15)],
