@@ -54,6 +54,15 @@ public struct AuditEvent: Sendable, Hashable {
         )
     }
 
+    /// Whether every free-text field is as `init` leaves it (see `AuditText.isSanitised`).
+    public var isSanitised: Bool {
+        AuditText.isSanitised(actorName, limit: Limit.actorName)
+            && (target.map { AuditText.isSanitised($0, limit: Limit.target) } ?? true)
+            && (before.map { AuditText.isSanitised($0, limit: Limit.change) } ?? true)
+            && (after.map { AuditText.isSanitised($0, limit: Limit.change) } ?? true)
+            && (clientAddress.map { AuditText.isSanitised($0, limit: Limit.clientAddress) } ?? true)
+    }
+
     /// An event read back from a store: the fields were sanitised when it was appended and are
     /// taken as they are (sanitising again would double every backslash).
     public static func restored(

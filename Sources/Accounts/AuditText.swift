@@ -33,6 +33,14 @@ public enum AuditText {
         return String(result)
     }
 
+    /// Whether `text` could be the output of `sanitised(_:limit:)`: no character that would be
+    /// escaped, and within the limit. Stores check this before appending, so an event built some
+    /// other way than `AuditEvent.init` cannot smuggle a line break into the log.
+    public static func isSanitised(_ text: String, limit: Int) -> Bool {
+        text.unicodeScalars.count <= max(1, limit)
+            && text.unicodeScalars.allSatisfy { $0 == "\\" || escaped($0) == [$0] }
+    }
+
     private static func escaped(_ scalar: Unicode.Scalar) -> [Unicode.Scalar] {
         switch scalar {
         case "\\": return ["\\", "\\"]

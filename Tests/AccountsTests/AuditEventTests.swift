@@ -73,6 +73,21 @@ struct AuditEventTests {
         #expect(Set(AuditAction.allCases.map(\.rawValue)).count == AuditAction.allCases.count)
     }
 
+    @Test("Sanitised text is recognised as such, raw control characters are not")
+    func recognisesSanitisedText() {
+        #expect(AuditText.isSanitised(AuditText.sanitised("a\nb\\c\u{1B}", limit: 100), limit: 100))
+        #expect(AuditText.isSanitised("plain \\ text", limit: 100))
+        #expect(!AuditText.isSanitised("a\nb", limit: 100))
+        #expect(!AuditText.isSanitised("rtl\u{202E}", limit: 100))
+        #expect(!AuditText.isSanitised("toolong", limit: 3))
+        #expect(AuditEvent(actorUserID: nil, actorName: "x\ny", action: .logout, target: "\u{1B}").isSanitised)
+        let smuggled = AuditEvent.restored(
+            id: 1, time: Date(), actorUserID: nil, actorName: "eve\nlogin.succeeded", action: .logout,
+            target: nil, before: nil, after: nil, clientAddress: nil
+        )
+        #expect(!smuggled.isSanitised)
+    }
+
     @Test("A restored event keeps its stored text exactly")
     func restoredAsStored() {
         let stored = AuditEvent.restored(
