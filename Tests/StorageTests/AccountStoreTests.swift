@@ -338,6 +338,19 @@ struct AccountStoreTests {
         }
     }
 
+    @Test("An audit event with raw control characters is refused, not stored")
+    func unsanitisedEventRefused() async throws {
+        try await withStore { store, _ in
+            let smuggled = AuditEvent.restored(
+                id: 0, time: start, actorUserID: nil, actorName: "eve\nlogin.succeeded admin", action: .loginSucceeded,
+                target: nil, before: nil, after: nil, clientAddress: nil
+            )
+            await #expect(throws: AccountStoreError.unsanitisedAuditEvent) { try await store.appendAudit(smuggled) }
+            let stored = try await store.auditEvents(AuditQuery())
+            #expect(stored.events.isEmpty)
+        }
+    }
+
     @Test("Audit pages follow each other without gaps or repeats")
     func auditPaging() async throws {
         try await withStore { store, _ in

@@ -83,7 +83,8 @@ public protocol AccountStore: Sendable {
 
     // MARK: Audit log
 
-    /// Appends `event` and returns its id (ids grow with every append).
+    /// Appends `event` and returns its id (ids grow with every append). An event whose text is not
+    /// sanitised (`AuditEvent.isSanitised`) MUST be refused with `AccountStoreError.unsanitisedAuditEvent`.
     @discardableResult
     func appendAudit(_ event: AuditEvent) async throws -> Int64
     /// Entries matching `query`, newest first, one page at a time.

@@ -8,6 +8,8 @@ public enum AccountStoreError: Error, Hashable, CustomStringConvertible {
     case unknownRole
     /// A stored row could not be read back.
     case corruptRow(String)
+    /// An audit event whose text was not sanitised (made with `AuditEvent.restored`, not `init`).
+    case unsanitisedAuditEvent
 
     public var description: String {
         switch self {
@@ -15,6 +17,7 @@ public enum AccountStoreError: Error, Hashable, CustomStringConvertible {
         case .builtInRole(let name): return "the built-in role \u{201C}\(name)\u{201D} cannot be changed or deleted"
         case .unknownRole: return "one of the roles does not exist (it may have just been deleted); reload and try again"
         case .corruptRow(let detail): return "a stored account record could not be read: \(detail)"
+        case .unsanitisedAuditEvent: return "an audit event with unsanitised text was refused; make events with AuditEvent.init"
         }
     }
 }

@@ -5,6 +5,7 @@ import PostgresNIO
 extension PostgresAccountStore {
     @discardableResult
     public func appendAudit(_ event: AuditEvent) async throws -> Int64 {
+        guard event.isSanitised else { throw AccountStoreError.unsanitisedAuditEvent }
         let rows = try await client.query("""
             INSERT INTO audit_log (occurred_at, actor_user_id, actor_name, action, target, before_text, after_text, client_address)
             VALUES (\(event.time), \(event.actorUserID), \(event.actorName.storable), \(event.action.rawValue),
