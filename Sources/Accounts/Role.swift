@@ -41,6 +41,22 @@ public struct Role: Sendable, Hashable, Identifiable {
     /// The roles every Skein database holds, in order of increasing power.
     public static let builtIns: [Role] = [viewer, responder, admin]
 
+    /// Longest role name accepted.
+    public static let maximumNameLength = 64
+
+    /// Why `name` cannot name a role, or nil when it can: 1…64 characters, not only spaces, and no
+    /// control or invisible characters (role names appear on pages and in the audit log).
+    public static func problem(withName name: String) -> String? {
+        if name.allSatisfy(\.isWhitespace) { return "Enter a role name." }
+        if name.unicodeScalars.count > maximumNameLength {
+            return "Use at most \(maximumNameLength) characters for the role name."
+        }
+        if !AuditText.isSanitised(name, limit: maximumNameLength) || name.contains("\\") || name.contains(where: { $0.isNewline }) {
+            return "Use only visible characters in the role name."
+        }
+        return nil
+    }
+
     /// Fixed ids, so the built-ins are the same rows in every database.
     private static func builtInID(_ number: UInt8) -> UUID {
         UUID(uuid: (0, 0, 0, 0, 0, 0, 0x40, 0, 0x80, 0, 0, 0, 0, 0, 0, number))

@@ -41,4 +41,13 @@ struct PermissionTests {
         #expect(Role.viewer.id == Role.viewer.id)
         #expect(Role.admin.id.uuidString == "00000000-0000-4000-8000-000000000003")
     }
+
+    @Test("Role names are visible text of at most 64 characters", arguments: [
+        ("checkout team", true), ("Équipe paiements", true), (String(repeating: "r", count: 64), true),
+        ("", false), ("   ", false), (String(repeating: "r", count: 65), false), ("a\nb", false),
+        ("rtl\u{202E}", false), ("back\\slash", false),
+    ])
+    func roleNames(name: String, valid: Bool) {
+        #expect((Role.problem(withName: name) == nil) == valid)
+    }
 }
