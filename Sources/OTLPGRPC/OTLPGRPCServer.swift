@@ -23,12 +23,15 @@ public struct OTLPGRPCServer: Sendable {
     }
 
     /// A server for `host:port` (port 0 picks a free port) feeding `pipeline`; over TLS with
-    /// `tls`, else in plaintext (h2c).
-    public init(host: String, port: Int, pipeline: IngestPipeline, tls: TLSCertificate? = nil, logger: Logger) {
+    /// `tls`, else in plaintext (h2c); calls are let in by `authorization`.
+    public init(
+        host: String, port: Int, pipeline: IngestPipeline, authorization: IngestAuthorization = .unchecked,
+        tls: TLSCertificate? = nil, logger: Logger
+    ) {
         transport = OTLPGRPCTransport.listening(
             host: host, port: port, maxMessageBytes: Self.transportCeiling(forLimit: pipeline.limits.maxBodyBytes),
             tls: tls)
-        server = GRPCServer(transport: transport, services: [OTLPTraceService(pipeline: pipeline, logger: logger)])
+        server = GRPCServer(transport: transport, services: [OTLPTraceService(pipeline: pipeline, authorization: authorization, logger: logger)])
         self.host = host
         self.requestedPort = port
     }

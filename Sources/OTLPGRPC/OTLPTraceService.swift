@@ -8,7 +8,8 @@ import Logging
 /// `ExportTraceServiceResponse` (with `partial_success` when spans were rejected or altered) only
 /// after the spans are committed; INVALID_ARGUMENT for undecodable data or too many spans;
 /// RESOURCE_EXHAUSTED when over capacity and UNAVAILABLE when the database is unreachable, both
-/// with a retry delay.
+/// with a retry delay; UNAUTHENTICATED when `authorization` refuses the call's ingest token (or
+/// its lack), read from the metadata `authorization: Bearer <t>` or `x-skein-token: <t>`.
 ///
 /// Written by hand rather than generated: the generated OTLP messages are internal to `Ingest`,
 /// so the method carries the message bytes and decodes them with `OTLPTraceCodec`, exactly as
@@ -19,10 +20,12 @@ public struct OTLPTraceService: RegistrableRPCService {
         fullyQualifiedService: "opentelemetry.proto.collector.trace.v1.TraceService", method: "Export")
 
     let pipeline: IngestPipeline
+    let authorization: IngestAuthorization
     let logger: Logger
 
-    public init(pipeline: IngestPipeline, logger: Logger) {
+    public init(pipeline: IngestPipeline, authorization: IngestAuthorization = .unchecked, logger: Logger) {
         self.pipeline = pipeline
+        self.authorization = authorization
         self.logger = logger
     }
 
@@ -32,9 +35,27 @@ public struct OTLPTraceService: RegistrableRPCService {
             deserializer: RawMessageDeserializer(),
             serializer: RawMessageSerializer()
         ) { request, _ in
+            try await authorize(request.metadata)
             let message = try await singleMessage(of: request)
             let response = try await export(message)
             return StreamingServerResponse(single: ServerResponse(message: response))
+        }
+    }
+
+    /// Throws UNAUTHENTICATED (or UNAVAILABLE) unless the call's metadata carries an acceptable token.
+    func authorize(_ metadata: Metadata) async throws(RPCError) {
+        let verdict = await authorization.authorize(
+            authorization: metadata[stringValues: "authorization"].first(where: { _ in true }),
+            skeinToken: metadata[stringValues: IngestCredential.skeinTokenHeader].first(where: { _ in true }))
+        switch verdict {
+        case .accepted:
+            return
+        case .unauthenticated(let message):
+            pipeline.refused(.otlpGRPC, reason: "unauthenticated")
+            throw RPCError(code: .unauthenticated, message: message)
+        case .unavailable(let refusal):
+            pipeline.refused(.otlpGRPC, reason: refusal.dropReason)
+            throw refusal.rpcError
         }
     }
 

@@ -9,6 +9,7 @@ import ServiceLifecycle
 struct OTLPGRPCListener: Service {
     let configuration: SkeinConfiguration
     let pipeline: IngestPipeline
+    let authorization: IngestAuthorization
     let ports: ListenerPorts
     let logger: Logger
 
@@ -17,7 +18,8 @@ struct OTLPGRPCListener: Service {
             OTLPGRPCServer.TLSCertificate(certificatePath: $0.certificatePath, privateKeyPath: $0.privateKeyPath)
         }
         let server = OTLPGRPCServer(
-            host: configuration.bindHost, port: configuration.otlpGRPCPort, pipeline: pipeline, tls: tls, logger: logger)
+            host: configuration.bindHost, port: configuration.otlpGRPCPort, pipeline: pipeline, authorization: authorization, tls: tls,
+            logger: logger)
         let ports = ports
         let logger = logger
         try await withGracefulShutdownHandler {

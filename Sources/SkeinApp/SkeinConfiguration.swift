@@ -1,3 +1,4 @@
+import Accounts
 import Intake
 
 /// Everything `skein serve` can be told, resolved from flags and `SKEIN_*` environment variables.
@@ -29,6 +30,11 @@ public struct SkeinConfiguration: Sendable {
     /// The certificate and key every listener (UI, OTLP/HTTP, Zipkin, OTLP/gRPC) serves TLS with;
     /// `nil` for plain HTTP and h2c.
     public var tls: TLSFiles?
+    /// Refuse spans sent without an ingest API token (`--require-ingest-token`). Without it a
+    /// request with no token is taken, but a presented token must still be valid.
+    public var requireIngestToken: Bool
+    /// bcrypt's work factor for passwords set while serving (`PasswordHasher.defaultCost`); tests lower it.
+    public var passwordHashCost: UInt8 = PasswordHasher.defaultCost
 
     /// Whether the listeners serve HTTPS: then session cookies must be `Secure` and the UI sends
     /// Strict-Transport-Security.
@@ -60,7 +66,8 @@ public struct SkeinConfiguration: Sendable {
         ingestLimits: IngestLimits = IngestLimits(),
         ingestCapacity: IngestCapacity = IngestCapacity(),
         resourcesDirectory: String? = nil,
-        tls: TLSFiles? = nil
+        tls: TLSFiles? = nil,
+        requireIngestToken: Bool = false
     ) {
         self.dataDirectory = dataDirectory
         self.databaseURL = databaseURL
@@ -75,5 +82,6 @@ public struct SkeinConfiguration: Sendable {
         self.ingestCapacity = ingestCapacity
         self.resourcesDirectory = resourcesDirectory
         self.tls = tls
+        self.requireIngestToken = requireIngestToken
     }
 }

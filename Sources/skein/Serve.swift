@@ -38,6 +38,9 @@ struct Serve: AsyncParsableCommand {
     @Option(name: .customLong("tls-key"), help: "PEM private key of --tls-cert (SKEIN_TLS_KEY).")
     var tlsKey: String? = Environment.string("SKEIN_TLS_KEY")
 
+    @Flag(name: .customLong("require-ingest-token"), help: "Refuse spans sent without an ingest API token: 'Authorization: Bearer <token>' or 'x-skein-token: <token>' (SKEIN_REQUIRE_INGEST_TOKEN=1).")
+    var requireIngestToken: Bool = Environment.bool("SKEIN_REQUIRE_INGEST_TOKEN")
+
     func validate() throws {
         switch (tlsCertificate, tlsKey) {
         case (nil, nil), (.some, .some):
@@ -64,7 +67,7 @@ struct Serve: AsyncParsableCommand {
             dataDirectory: database.dataDirectory, databaseURL: database.databaseURL, bindHost: bindHost,
             uiPort: uiPort, otlpHTTPPort: otlpHTTPPort, otlpGRPCPort: otlpGRPCPort, zipkinPort: zipkinPort,
             demo: demo, demoRate: demoRate, ingestLimits: ingest.limits, ingestCapacity: ingest.capacity,
-            resourcesDirectory: database.resourcesDirectory, tls: tls)
+            resourcesDirectory: database.resourcesDirectory, tls: tls, requireIngestToken: requireIngestToken)
         let server = try await buildApplication(configuration: configuration, logger: logger)
         try await server.run()
     }

@@ -1,3 +1,4 @@
+import HTTPTypes
 import Hummingbird
 import Ingest
 import Intake
@@ -9,25 +10,30 @@ import TraceModel
 /// README's response table): 200 with an ExportTraceServiceResponse (with `partial_success` when
 /// spans were rejected or altered) only after the spans are committed; 400 undecodable, 413 too
 /// large (after decompression) or too many spans, 415 unknown content type or encoding, 405 wrong
-/// method, 429 over capacity and 503 database unavailable, both with `Retry-After`.
+/// method, 429 over capacity and 503 database unavailable, both with `Retry-After`; 401 with
+/// `WWW-Authenticate: Bearer` when `authorization` refuses the request's ingest token (or its lack).
 public struct OTLPHTTPController<Context: RequestContext>: Sendable {
     let pipeline: IngestPipeline
     let bodyReader: IngestBodyReader
+    let authorization: IngestAuthorization
     let logger: Logger
 
-    public init(pipeline: IngestPipeline, logger: Logger) {
+    public init(pipeline: IngestPipeline, authorization: IngestAuthorization = .unchecked, logger: Logger) {
         self.pipeline = pipeline
         self.bodyReader = IngestBodyReader(maxBodyBytes: pipeline.limits.maxBodyBytes)
+        self.authorization = authorization
         self.logger = logger
     }
 
     /// A controller writing straight to `writer` (no queue), for tests and tools.
     /// - Parameter now: the clock for timestamp validation, Unix nanoseconds (injected for tests).
     public init(
-        writer: any TraceWriter, limits: IngestLimits = IngestLimits(), logger: Logger,
-        now: @escaping @Sendable () -> UInt64 = { WallClock.unixNanos() }
+        writer: any TraceWriter, limits: IngestLimits = IngestLimits(), authorization: IngestAuthorization = .unchecked,
+        logger: Logger, now: @escaping @Sendable () -> UInt64 = { WallClock.unixNanos() }
     ) {
-        self.init(pipeline: IngestPipeline(writer: writer, limits: limits, logger: logger, now: now), logger: logger)
+        self.init(
+            pipeline: IngestPipeline(writer: writer, limits: limits, logger: logger, now: now),
+            authorization: authorization, logger: logger)
     }
 
     public func addRoutes(to router: Router<Context>) {
@@ -43,6 +49,21 @@ public struct OTLPHTTPController<Context: RequestContext>: Sendable {
     }
 
     func export(_ request: Request) async -> Response {
+        // Before anything of the body is read: an unauthenticated sender costs one header check.
+        switch await authorization.authorize(
+            authorization: request.headers[.authorization], skeinToken: request.headers[Self.skeinTokenField]) {
+        case .accepted:
+            break
+        case .unauthenticated(let message):
+            pipeline.refused(.otlpHTTP, reason: "unauthenticated")
+            let json = OTLPContentType(header: request.headers[.contentType]) == .json
+            var response = Self.status(.unauthorized, code: 16, message, json: json)
+            response.headers[.wwwAuthenticate] = "Bearer"
+            return response
+        case .unavailable(let refusal):
+            pipeline.refused(.otlpHTTP, reason: refusal.dropReason)
+            return Self.refusal(refusal, json: OTLPContentType(header: request.headers[.contentType]) == .json)
+        }
         guard let contentType = OTLPContentType(header: request.headers[.contentType]) else {
             pipeline.refused(.otlpHTTP, reason: "unsupported_media_type")
             let received = request.headers[.contentType] ?? "none"
@@ -107,6 +128,11 @@ public struct OTLPHTTPController<Context: RequestContext>: Sendable {
         let body = OTLPTraceCodec.exportResponse(
             rejectedSpans: Int64(outcome.rejected.count), errorMessage: outcome.partialSuccessMessage, json: json)
         return Self.bytes(body, status: .ok, contentType: contentType)
+    }
+
+    /// `x-skein-token`, the header carrying a bare ingest token.
+    static var skeinTokenField: HTTPField.Name {
+        HTTPField.Name(IngestCredential.skeinTokenHeader) ?? .authorization
     }
 
     /// 429 (overloaded) or 503 (database unavailable, shutting down) with `Retry-After`; 413 for too many spans.

@@ -1,4 +1,5 @@
 import Foundation
+import HTTPTypes
 import Hummingbird
 import Ingest
 import Intake
@@ -8,25 +9,30 @@ import TraceModel
 
 /// Zipkin v2 receiver, `POST /api/v2/spans` (JSON only, optionally gzip), answering 202 Accepted
 /// after the spans are committed, as Zipkin does; errors get a plain-text message, and the same
-/// statuses as OTLP/HTTP (429 and 503 with `Retry-After`).
+/// statuses as OTLP/HTTP (429 and 503 with `Retry-After`; 401 with `WWW-Authenticate: Bearer`
+/// when `authorization` refuses the request's ingest token or its lack).
 public struct ZipkinController<Context: RequestContext>: Sendable {
     let pipeline: IngestPipeline
     let bodyReader: IngestBodyReader
+    let authorization: IngestAuthorization
     let logger: Logger
 
-    public init(pipeline: IngestPipeline, logger: Logger) {
+    public init(pipeline: IngestPipeline, authorization: IngestAuthorization = .unchecked, logger: Logger) {
         self.pipeline = pipeline
         self.bodyReader = IngestBodyReader(maxBodyBytes: pipeline.limits.maxBodyBytes)
+        self.authorization = authorization
         self.logger = logger
     }
 
     /// A controller writing straight to `writer` (no queue), for tests and tools.
     /// - Parameter now: the clock for timestamp validation, Unix nanoseconds (injected for tests).
     public init(
-        writer: any TraceWriter, limits: IngestLimits = IngestLimits(), logger: Logger,
-        now: @escaping @Sendable () -> UInt64 = { WallClock.unixNanos() }
+        writer: any TraceWriter, limits: IngestLimits = IngestLimits(), authorization: IngestAuthorization = .unchecked,
+        logger: Logger, now: @escaping @Sendable () -> UInt64 = { WallClock.unixNanos() }
     ) {
-        self.init(pipeline: IngestPipeline(writer: writer, limits: limits, logger: logger, now: now), logger: logger)
+        self.init(
+            pipeline: IngestPipeline(writer: writer, limits: limits, logger: logger, now: now),
+            authorization: authorization, logger: logger)
     }
 
     public func addRoutes(to router: Router<Context>) {
@@ -41,6 +47,20 @@ public struct ZipkinController<Context: RequestContext>: Sendable {
     }
 
     func receive(_ request: Request) async -> Response {
+        switch await authorization.authorize(
+            authorization: request.headers[.authorization],
+            skeinToken: request.headers[OTLPHTTPController<Context>.skeinTokenField]) {
+        case .accepted:
+            break
+        case .unauthenticated(let message):
+            pipeline.refused(.zipkin, reason: "unauthenticated")
+            var response = Self.text(.unauthorized, message)
+            response.headers[.wwwAuthenticate] = "Bearer"
+            return response
+        case .unavailable(let refusal):
+            pipeline.refused(.zipkin, reason: refusal.dropReason)
+            return Self.refusal(refusal)
+        }
         if let contentType = request.headers[.contentType] {
             let mediaType = contentType.split(separator: ";", maxSplits: 1).first
                 .map { $0.trimmingCharacters(in: .whitespaces).lowercased() } ?? ""
