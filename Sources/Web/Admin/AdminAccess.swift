@@ -1,0 +1,32 @@
+import Accounts
+import Foundation
+import Hummingbird
+
+/// What an admin page needs to know about the request it answers, supplied by whoever registers
+/// its routes (the UI router passes closures reading `SkeinRequestContext`).
+public struct AdminAccess<Context: RequestContext>: Sendable {
+    /// The principal acting, nil for an anonymous request.
+    public let principal: @Sendable (Context) -> Principal?
+    /// The session's form-token source, nil when the request has no browser session (forms are
+    /// then refused).
+    public let csrf: @Sendable (Context) -> CSRFToken?
+    /// The client's address for the audit log.
+    public let clientAddress: @Sendable (Context) -> String?
+
+    public init(
+        principal: @escaping @Sendable (Context) -> Principal?,
+        csrf: @escaping @Sendable (Context) -> CSRFToken?,
+        clientAddress: @escaping @Sendable (Context) -> String? = { _ in nil }
+    ) {
+        self.principal = principal
+        self.csrf = csrf
+        self.clientAddress = clientAddress
+    }
+
+    /// The principal when it holds `permission`; otherwise the 403 to answer (route guards refuse
+    /// such requests first; this check keeps the page safe wherever it is mounted).
+    func require(_ permission: Permission, in context: Context) -> Result<Principal, AdminRefusal> {
+        guard let principal = principal(context), principal.can(permission) else { return .failure(.forbidden) }
+        return .success(principal)
+    }
+}
