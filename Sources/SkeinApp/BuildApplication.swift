@@ -1,3 +1,4 @@
+import Accounts
 import Foundation
 import Hummingbird
 import HummingbirdCore
@@ -26,7 +27,11 @@ public func buildApplication(configuration: SkeinConfiguration, logger: Logger) 
         if !applied.isEmpty { logger.info("applied migrations", metadata: ["migrations": "\(applied.joined(separator: ", "))"]) }
         let store = database.traceStore
         try await store.ensurePartitions(around: WallClock.unixNanos())
-        let templates = try await PagesController<BasicRequestContext>.loadTemplates(directory: resources.templates)
+        let templates = try await PagesController<SkeinRequestContext>.loadTemplates(directory: resources.templates)
+        let accounts = AccountServices(
+            store: PostgresAccountStore(client: database.client, logger: logger),
+            hasher: PasswordHasher(cost: configuration.passwordHashCost))
+        let setupPath = try await FirstAdminSetup.prepare(store: accounts.store, hasher: accounts.hasher)
         let ports = ListenerPorts()
         let metricsRegistry = PrometheusCollectorRegistry()
         let telemetry = Telemetry(registry: metricsRegistry, database: database, migrationsDirectory: resources.migrations, logger: logger)
@@ -58,8 +63,9 @@ public func buildApplication(configuration: SkeinConfiguration, logger: Logger) 
             configuration: configuration, pipeline: pipeline, authorization: ingestAuthorization, ports: ports, logger: logger))
         services.append(
             listener(.ui, port: configuration.uiPort, configuration: configuration, server: server, ports: ports, logger: logger,
+                     setupPath: setupPath,
                      router: Routers.ui(templates: templates, publicDirectory: resources.publicFiles, telemetry: telemetry,
-                                        servesTLS: configuration.servesTLS, logger: logger)))
+                                        accounts: accounts, servesTLS: configuration.servesTLS, logger: logger)))
         if configuration.demo {
             services.append(DemoTrafficService(configuration: configuration, ports: ports, logger: logger))
         }
@@ -102,10 +108,12 @@ private func httpServer(tls: SkeinConfiguration.TLSFiles?) throws -> HTTPServerB
     return try .tls(.http1(), tlsConfiguration: configuration)
 }
 
-private func listener(
+/// - Parameter setupPath: the first-admin setup link's path, printed once the UI listens (while
+///   there are no users).
+private func listener<Context: RequestContext>(
     _ listener: ListenerPorts.Listener, port: Int, configuration: SkeinConfiguration, server: HTTPServerBuilder,
-    ports: ListenerPorts, logger: Logger, router: Router<BasicRequestContext>
-) -> some Service {
+    ports: ListenerPorts, logger: Logger, setupPath: String? = nil, router: Router<Context>
+) -> some Service where Context.Source == ApplicationRequestContextSource {
     Application(
         router: router,
         server: server,
@@ -115,6 +123,10 @@ private func listener(
             ports.record(listener, port: bound)
             if listener == .ui {
                 logger.notice("Skein is running: open \(configuration.urlScheme)://\(configuration.localHost):\(bound)/")
+                if let setupPath {
+                    logger.notice(
+                        "No users yet: open \(configuration.urlScheme)://\(configuration.localHost):\(bound)\(setupPath) to create the first admin (the link works once, for 24 hours)")
+                }
             } else {
                 logger.info("listening", metadata: ["listener": "\(listener.rawValue)", "port": "\(bound)"])
             }

@@ -28,30 +28,42 @@ enum Routers {
         return router
     }
 
-    /// Pages, the Jaeger query API, static files, `/metrics`, the admin ingest-health page and
-    /// health checks on :16686. Pages and the API read through `telemetry.reader`.
+    /// Pages, the Jaeger query API, static files, `/metrics`, the admin ingest-health page, health
+    /// checks, sign-in/sign-out and the first-admin setup link on :16686. Pages and the API read
+    /// through `telemetry.reader`.
     /// Every answer carries the security headers (CSP, ...); state-changing requests from other
     /// origins are refused before any route sees them (so no route may change state on GET).
+    /// Then `SessionAuthenticator` finds the principal and `RouteGuard` applies `RoutePolicy`:
+    /// every registered route must have an entry there, or building the router stops.
     static func ui(
-        templates: MustacheLibrary, publicDirectory: String, telemetry: Telemetry, servesTLS: Bool, logger: Logger
-    ) -> Router<BasicRequestContext> {
-        let router = Router()
+        templates: MustacheLibrary, publicDirectory: String, telemetry: Telemetry, accounts: AccountServices,
+        servesTLS: Bool, logger: Logger
+    ) -> Router<SkeinRequestContext> {
+        let router = Router(context: SkeinRequestContext.self)
+        let cookie = SessionCookie(servesTLS: servesTLS)
         router.middlewares.add(telemetry.requestMetrics(listener: "ui"))
         router.middlewares.add(SecurityHeadersMiddleware(servesTLS: servesTLS))
         router.middlewares.add(CSRFProtection(servesTLS: servesTLS))
         router.middlewares.add(FileMiddleware(publicDirectory, urlBasePath: "/static", searchForIndexHtml: false, logger: logger))
+        router.middlewares.add(SessionAuthenticator(store: accounts.store, policy: accounts.sessionPolicy, cookie: cookie))
+        router.middlewares.add(RouteGuard(policy: .standard))
         let readiness = telemetry.readiness
-        HealthController<BasicRequestContext>(check: { await readiness.check() }).addRoutes(to: router)
+        HealthController<SkeinRequestContext>(check: { await readiness.check() }).addRoutes(to: router)
         telemetry.metrics.addRoutes(to: router)
         let metrics = telemetry.metrics
-        IngestHealthController<BasicRequestContext>(templates: templates, scrape: { await metrics.scrape() }, logger: logger)
+        IngestHealthController<SkeinRequestContext>(templates: templates, scrape: { await metrics.scrape() }, logger: logger)
             .addRoutes(to: router)
-        JaegerAPIController<BasicRequestContext>(
+        JaegerAPIController<SkeinRequestContext>(
             reader: telemetry.reader, logger: logger, isDatabaseReachable: telemetry.isDatabaseReachable
         ).addRoutes(to: router)
-        PagesController<BasicRequestContext>(
+        PagesController<SkeinRequestContext>(
             reader: telemetry.reader, templates: templates, logger: logger, isDatabaseReachable: telemetry.isDatabaseReachable
         ).addRoutes(to: router)
+        LoginController(store: accounts.store, signIn: accounts.signIn, templates: templates, cookie: cookie).addRoutes(to: router)
+        SetupController(store: accounts.store, signIn: accounts.signIn, hasher: accounts.hasher, templates: templates, cookie: cookie)
+            .addRoutes(to: router)
+        let unguarded = RoutePolicy.standard.unguarded(router.routes.map { $0.path.description })
+        precondition(unguarded.isEmpty, "UI routes without an entry in RoutePolicy.standard: \(unguarded)")
         return router
     }
 }

@@ -1,3 +1,4 @@
+import Accounts
 import Intake
 
 /// Everything `skein serve` can be told, resolved from flags and `SKEIN_*` environment variables.
@@ -32,6 +33,8 @@ public struct SkeinConfiguration: Sendable {
     /// Refuse spans sent without an ingest API token (`--require-ingest-token`). Without it a
     /// request with no token is taken, but a presented token must still be valid.
     public var requireIngestToken: Bool
+    /// bcrypt's work factor for passwords set while serving (`PasswordHasher.defaultCost`); tests lower it.
+    public var passwordHashCost: UInt8 = PasswordHasher.defaultCost
 
     /// Whether the listeners serve HTTPS: then session cookies must be `Secure` and the UI sends
     /// Strict-Transport-Security.

@@ -22,7 +22,7 @@ struct Telemetry: Sendable {
 
     let factory: any MetricsFactory
     let reader: TelemetryTraceReader
-    let metrics: MetricsController<BasicRequestContext>
+    let metrics: MetricsController<SkeinRequestContext>
     let readiness: TelemetryReadiness
 
     /// The one factory every Skein metric is made with: Prometheus, with histogram buckets suited
@@ -53,7 +53,7 @@ struct Telemetry: Sendable {
     }
 
     /// The middleware that counts and times the requests of `listener` (`ui`, `otlp_http`, `zipkin`).
-    func requestMetrics(listener: String) -> RequestMetricsMiddleware<BasicRequestContext> {
+    func requestMetrics<Context: RequestContext>(listener: String) -> RequestMetricsMiddleware<Context> {
         RequestMetricsMiddleware(listener: listener, factory: factory)
     }
 
