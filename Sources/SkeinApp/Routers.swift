@@ -59,6 +59,8 @@ enum Routers {
         PagesController<SkeinRequestContext>(
             reader: telemetry.reader, templates: templates, logger: logger, isDatabaseReachable: telemetry.isDatabaseReachable
         ).addRoutes(to: router)
+        AdminTokensController(store: accounts.store, templates: templates, access: .session, logger: logger).addRoutes(to: router)
+        AdminAuditController(store: accounts.store, templates: templates, access: .session, logger: logger).addRoutes(to: router)
         LoginController(store: accounts.store, signIn: accounts.signIn, templates: templates, cookie: cookie).addRoutes(to: router)
         SetupController(store: accounts.store, signIn: accounts.signIn, hasher: accounts.hasher, templates: templates, cookie: cookie)
             .addRoutes(to: router)

@@ -51,6 +51,9 @@ public struct RoutePolicy: Sendable {
         Entry("/api/dependencies", .requires(.tracesRead)),
         Entry("/api/v3/traces/{traceId}", .requires(.tracesRead)),
         Entry("/admin/ingest", .requires(.ingestHealthRead)),
+        Entry("/admin/tokens", .requires(.tokensManage)),
+        Entry("/admin/tokens/{id}/revoke", .requires(.tokensManage)),
+        Entry("/admin/audit", .requires(.auditRead)),
     ])
 
     /// Who may reach `path` (a request path without the query); nil when no entry matches it.

@@ -37,6 +37,8 @@ struct AuthTestApp: Sendable {
         IngestHealthController<SkeinRequestContext>(templates: templates, scrape: { [] }, logger: logger).addRoutes(to: router)
         JaegerAPIController<SkeinRequestContext>(reader: reader, logger: logger).addRoutes(to: router)
         PagesController<SkeinRequestContext>(reader: reader, templates: templates, logger: logger).addRoutes(to: router)
+        AdminTokensController(store: store, templates: templates, access: .session, logger: logger).addRoutes(to: router)
+        AdminAuditController(store: store, templates: templates, access: .session, logger: logger).addRoutes(to: router)
         LoginController(store: store, signIn: signIn, templates: templates, cookie: cookie).addRoutes(to: router)
         SetupController(store: store, signIn: signIn, hasher: hasher, templates: templates, cookie: cookie).addRoutes(to: router)
         return router
