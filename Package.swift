@@ -99,6 +99,7 @@ let package = Package(
             name: "Web",
             dependencies: [
                 "TraceModel",
+                "Accounts",
                 "Ingest",
                 "Storage",
                 "Intake",
