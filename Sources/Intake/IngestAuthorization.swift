@@ -102,9 +102,9 @@ public struct IngestAuthorization: Sendable {
         }
         let hash = SecretToken.hash(secret)
         let time = now()
-        if let hit = cache.acceptedToken(hash: hash, at: time) {
-            if hit.needsTouch { await recordUse(of: hit.tokenID, at: time) }
-            return .accepted(tokenID: hit.tokenID)
+        if let tokenID = cache.acceptedToken(hash: hash, at: time) {
+            await recordUse(of: tokenID, at: time)
+            return .accepted(tokenID: tokenID)
         }
         let found: (token: APIToken, owner: User)?
         do {
@@ -126,8 +126,10 @@ public struct IngestAuthorization: Sendable {
         await authorize(IngestCredential(authorization: authorization, skeinToken: skeinToken))
     }
 
-    /// `touchAPIToken`; a failure is logged, never fatal to the request.
+    /// `touchAPIToken`, unless it was called for this token within `touchInterval`; a failure is
+    /// logged, never fatal to the request.
     private func recordUse(of tokenID: UUID, at time: Date) async {
+        guard cache.claimTouch(of: tokenID, at: time) else { return }
         do {
             try await touch(tokenID, time)
         } catch {
