@@ -16,6 +16,7 @@ struct GRPCTestServer {
     /// in-memory store when nil), then shuts both down.
     func run<Result: Sendable>(
         writer: (any TraceWriter)? = nil, limits: IngestLimits = IngestLimits(), budget: IngestMemoryBudget? = nil,
+        authorization: IngestAuthorization = .unchecked,
         now: @escaping @Sendable () -> UInt64 = { GRPCTestSpans.now },
         _ body: (GRPCClient<HTTP2ClientTransport.Posix>) async throws -> Result
     ) async throws -> Result {
@@ -24,7 +25,8 @@ struct GRPCTestServer {
         let pipeline = IngestPipeline(
             writer: writer ?? store, limits: limits, budget: budget,
             metrics: IngestMetrics(factory: PrometheusMetricsFactory(registry: metrics)), logger: logger, now: now)
-        let server = OTLPGRPCServer(host: "127.0.0.1", port: 0, pipeline: pipeline, logger: logger)
+        let server = OTLPGRPCServer(
+            host: "127.0.0.1", port: 0, pipeline: pipeline, authorization: authorization, logger: logger)
         let ports = AsyncStream<Int>.makeStream()
         return try await withThrowingTaskGroup(of: Void.self) { group in
             group.addTask {
