@@ -1,6 +1,8 @@
+import Accounts
 import Foundation
 import Logging
 import SkeinApp
+import Storage
 import XCTest
 
 #if canImport(FoundationNetworking)
@@ -9,13 +11,19 @@ import FoundationNetworking
 
 /// A real Skein (embedded PostgreSQL, every listener on a free loopback port) for one test.
 /// Works from XCTest and Swift Testing alike: helpers throw instead of asserting.
+/// Every server gets an admin (`adminName`) with a signed-in session, and `get` sends its session
+/// cookie, so pages and the Jaeger API answer as they do for a signed-in admin.
 final class RunningSkein: Sendable {
+    static let adminName = "e2e-admin"
+    static let adminPassword = "end to end admin passphrase"
     let server: SkeinServer
     let task: Task<Void, any Error>
     let ui: Int
     let otlp: Int
     let zipkin: Int
     let dataDirectory: String
+    /// `Cookie` header value of the admin's session.
+    let sessionCookie: String
 
     /// A request answered with a status the helper did not expect.
     struct UnexpectedStatus: Error, CustomStringConvertible {
@@ -36,19 +44,52 @@ final class RunningSkein: Sendable {
         logger.logLevel = .warning
         var configuration = SkeinConfiguration(
             dataDirectory: dataDirectory, bindHost: "127.0.0.1", uiPort: 0, otlpHTTPPort: 0, otlpGRPCPort: 0, zipkinPort: 0)
+        configuration.passwordHashCost = 4
         configure(&configuration)
         let server = try await buildApplication(configuration: configuration, logger: logger)
         let task = Task { try await server.run() }
+        let sessionCookie = try await signInAdmin(database: server.database, logger: logger)
         return RunningSkein(
-            server: server, task: task,
+            server: server, task: task, sessionCookie: sessionCookie,
             ui: try await server.ports.port(of: .ui),
             otlp: try await server.ports.port(of: .otlpHTTP),
             zipkin: try await server.ports.port(of: .zipkin),
             dataDirectory: dataDirectory)
     }
 
-    private init(server: SkeinServer, task: Task<Void, any Error>, ui: Int, otlp: Int, zipkin: Int, dataDirectory: String) {
+    /// Creates the admin (unless a previous server on this data folder did) and a session for it
+    /// in the account store, as `/login` would; returns the `Cookie` header value.
+    private static func signInAdmin(database: Database, logger: Logger) async throws -> String {
+        let store = PostgresAccountStore(client: database.client, logger: logger)
+        let admin: User
+        if let existing = try await store.user(named: adminName) {
+            admin = existing
+        } else {
+            admin = User(
+                name: adminName, displayName: "End-to-end admin",
+                passwordHash: await PasswordHasher(cost: 4).hash(adminPassword), roleIDs: [Role.admin.id])
+            try await store.createUser(admin)
+        }
+        let secret = SecretToken.generate(.session)
+        try await store.createSession(Session(idHash: secret.hash, userID: admin.id, createdAt: Date()))
+        return "skein_session=\(secret.value)"
+    }
+
+    /// A URL session that neither stores nor sends cookies by itself: every server of the test
+    /// process listens on 127.0.0.1, and cookies do not tell ports apart.
+    static let http: URLSession = {
+        let configuration = URLSessionConfiguration.ephemeral
+        configuration.httpCookieAcceptPolicy = .never
+        configuration.httpShouldSetCookies = false
+        configuration.httpCookieStorage = nil
+        return URLSession(configuration: configuration)
+    }()
+
+    private init(
+        server: SkeinServer, task: Task<Void, any Error>, sessionCookie: String, ui: Int, otlp: Int, zipkin: Int, dataDirectory: String
+    ) {
         self.server = server
+        self.sessionCookie = sessionCookie
         self.task = task
         self.ui = ui
         self.otlp = otlp
@@ -74,9 +115,13 @@ final class RunningSkein: Sendable {
         try await server.database.startEmbeddedServer()
     }
 
-    func get(_ path: String) async throws -> (status: Int, body: Data, contentType: String) {
-        let url = try XCTUnwrap(URL(string: "http://127.0.0.1:\(ui)\(path)"))
-        let (data, response) = try await URLSession.shared.data(from: url)
+    /// GETs `path` on the UI port with the admin's session cookie, or with `cookie` when given
+    /// (`""` for an anonymous request).
+    func get(_ path: String, cookie: String? = nil) async throws -> (status: Int, body: Data, contentType: String) {
+        var request = URLRequest(url: try XCTUnwrap(URL(string: "http://127.0.0.1:\(ui)\(path)")))
+        let cookie = cookie ?? sessionCookie
+        if !cookie.isEmpty { request.setValue(cookie, forHTTPHeaderField: "Cookie") }
+        let (data, response) = try await Self.http.data(for: request)
         let http = try XCTUnwrap(response as? HTTPURLResponse)
         return (http.statusCode, data, http.value(forHTTPHeaderField: "Content-Type") ?? "")
     }
