@@ -7,7 +7,7 @@ extension JaegerAPIController {
     /// does, `{"result": {"resourceSpans": [...]}}`.
     func addV3Routes(to router: Router<Context>) {
         router.get("/api/v3/traces/{traceId}") { _, context in
-            await self.v3Trace(idText: context.parameters.get("traceId") ?? "")
+            await self.scoped(to: context).v3Trace(idText: context.parameters.get("traceId") ?? "")
         }
     }
 

@@ -1,3 +1,4 @@
+import Accounts
 import Foundation
 import Hummingbird
 import Logging
@@ -7,8 +8,15 @@ import TraceModel
 /// Jaeger's HTTP query API (`/api/services`, `/api/traces`, `/api/dependencies`, ...) with its
 /// exact JSON shapes, so the Jaeger UI, Grafana's Jaeger data source and scripts work unchanged;
 /// plus `/api/v3/traces/{traceId}` returning OTLP JSON.
+///
+/// Every answer reads through a `ScopedTraceReader` for the requester's `ServiceScope`
+/// (`serviceScope`, asked once per request): spans outside it come back as placeholders with
+/// operation name and service `restricted` and no tags, logs or process tags.
 public struct JaegerAPIController<Context: RequestContext>: Sendable {
-    let reader: any TraceReader
+    let baseReader: any TraceReader
+    let serviceScope: @Sendable (Context) -> ServiceScope
+    /// The scope of the request being answered (set by `scoped(to:)`).
+    var scope = ServiceScope.unrestricted
     let logger: Logger
     let maxTraceLimit: Int
     let now: @Sendable () -> UInt64
@@ -18,32 +26,49 @@ public struct JaegerAPIController<Context: RequestContext>: Sendable {
     ///   - maxTraceLimit: the most traces one search may return, whatever `limit` asks for.
     ///   - now: the clock, Unix nanoseconds (injected for tests).
     ///   - isDatabaseReachable: asked after a read failed, to tell an outage (503) from a fault (500).
+    ///   - serviceScope: the services the request may see (the principal's scope).
     public init(
         reader: any TraceReader, logger: Logger, maxTraceLimit: Int = 1_500,
         now: @escaping @Sendable () -> UInt64 = { WallClock.unixNanos() },
-        isDatabaseReachable: @escaping @Sendable () async -> Bool = { true }
+        isDatabaseReachable: @escaping @Sendable () async -> Bool = { true },
+        serviceScope: @escaping @Sendable (Context) -> ServiceScope = { _ in .unrestricted }
     ) {
-        self.reader = reader
+        self.baseReader = reader
+        self.serviceScope = serviceScope
         self.logger = logger
         self.maxTraceLimit = maxTraceLimit
         self.now = now
         self.isDatabaseReachable = isDatabaseReachable
     }
 
+    /// What answers read through: the base reader restricted to the request's scope.
+    var reader: ScopedTraceReader { ScopedTraceReader(base: baseReader, scope: scope) }
+
+    /// This controller answering a request of `context`, within its service scope.
+    func scoped(to context: Context) -> Self {
+        var scoped = self
+        scoped.scope = serviceScope(context)
+        return scoped
+    }
+
     public func addRoutes(to router: Router<Context>) {
-        router.get("/api/services") { _, _ in await self.services() }
+        router.get("/api/services") { _, context in await self.scoped(to: context).services() }
         router.get("/api/services/{service}/operations") { _, context in
             // Path parameters arrive still percent-encoded (`my%20service`).
             let raw = context.parameters.get("service") ?? ""
-            return await self.serviceOperations(service: raw.removingPercentEncoding ?? raw)
+            return await self.scoped(to: context).serviceOperations(service: raw.removingPercentEncoding ?? raw)
         }
-        router.get("/api/operations") { request, _ in await self.operations(QueryParameters(query: request.uri.query)) }
-        router.get("/api/traces") { request, _ in await self.findTraces(QueryParameters(query: request.uri.query)) }
+        router.get("/api/operations") { request, context in
+            await self.scoped(to: context).operations(QueryParameters(query: request.uri.query))
+        }
+        router.get("/api/traces") { request, context in
+            await self.scoped(to: context).findTraces(QueryParameters(query: request.uri.query))
+        }
         router.get("/api/traces/{traceId}") { _, context in
-            await self.trace(idText: context.parameters.get("traceId") ?? "")
+            await self.scoped(to: context).trace(idText: context.parameters.get("traceId") ?? "")
         }
-        router.get("/api/dependencies") { request, _ in
-            await self.dependencies(QueryParameters(query: request.uri.query))
+        router.get("/api/dependencies") { request, context in
+            await self.scoped(to: context).dependencies(QueryParameters(query: request.uri.query))
         }
         addV3Routes(to: router)
     }

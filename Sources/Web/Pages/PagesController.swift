@@ -1,3 +1,4 @@
+import Accounts
 import Foundation
 import Hummingbird
 import Logging
@@ -9,8 +10,14 @@ import TraceModel
 ///
 /// When a read fails and the database does not answer, a page says so (503, `Retry-After`);
 /// any other failure is a 500 page. Details go to the log, never to the page.
+///
+/// Every page reads through a `ScopedTraceReader` for the requester's `ServiceScope`
+/// (`serviceScope`, asked once per request), so services and spans outside it are not shown.
 public struct PagesController<Context: RequestContext>: Sendable {
-    let reader: any TraceReader
+    let baseReader: any TraceReader
+    let serviceScope: @Sendable (Context) -> ServiceScope
+    /// The scope of the request being answered (set by `scoped(to:)`).
+    var scope = ServiceScope.unrestricted
     let templates: MustacheLibrary
     let logger: Logger
     let now: @Sendable () -> UInt64
@@ -18,25 +25,39 @@ public struct PagesController<Context: RequestContext>: Sendable {
 
     public init(
         reader: any TraceReader, templates: MustacheLibrary, logger: Logger,
-        isDatabaseReachable: @escaping @Sendable () async -> Bool = { true }
+        isDatabaseReachable: @escaping @Sendable () async -> Bool = { true },
+        serviceScope: @escaping @Sendable (Context) -> ServiceScope = { _ in .unrestricted }
     ) {
         self.init(
             reader: reader, templates: templates, logger: logger, now: { WallClock.unixNanos() },
-            isDatabaseReachable: isDatabaseReachable)
+            isDatabaseReachable: isDatabaseReachable, serviceScope: serviceScope)
     }
 
     /// - Parameters:
     ///   - now: the clock, in Unix nanoseconds (injected by tests).
     ///   - isDatabaseReachable: asked after a read failed, to tell an outage (503) from a fault (500).
+    ///   - serviceScope: the services the request may see (the signed-in principal's scope).
     public init(
         reader: any TraceReader, templates: MustacheLibrary, logger: Logger, now: @escaping @Sendable () -> UInt64,
-        isDatabaseReachable: @escaping @Sendable () async -> Bool = { true }
+        isDatabaseReachable: @escaping @Sendable () async -> Bool = { true },
+        serviceScope: @escaping @Sendable (Context) -> ServiceScope = { _ in .unrestricted }
     ) {
-        self.reader = reader
+        self.baseReader = reader
+        self.serviceScope = serviceScope
         self.templates = templates
         self.logger = logger
         self.now = now
         self.isDatabaseReachable = isDatabaseReachable
+    }
+
+    /// What pages read through: the base reader restricted to the request's scope.
+    var reader: ScopedTraceReader { ScopedTraceReader(base: baseReader, scope: scope) }
+
+    /// This controller answering a request of `context`, within its service scope.
+    func scoped(to context: Context) -> Self {
+        var scoped = self
+        scoped.scope = serviceScope(context)
+        return scoped
     }
 
     /// Loads every `.mustache` file of the folder (`Templates/` at the repository root).
@@ -46,13 +67,13 @@ public struct PagesController<Context: RequestContext>: Sendable {
 
     public func addRoutes(to router: Router<Context>) {
         router.get("/") { request, context in
-            try await self.landing().response(from: request, context: context).askingToRetryWhenUnavailable()
+            try await self.scoped(to: context).landing().response(from: request, context: context).askingToRetryWhenUnavailable()
         }
         router.get("/search") { request, context in
-            try await self.search(request).response(from: request, context: context).askingToRetryWhenUnavailable()
+            try await self.scoped(to: context).search(request).response(from: request, context: context).askingToRetryWhenUnavailable()
         }
         router.get("/trace/:traceID") { request, context in
-            try await self.trace(request, id: context.parameters.get("traceID") ?? "")
+            try await self.scoped(to: context).trace(request, id: context.parameters.get("traceID") ?? "")
                 .response(from: request, context: context).askingToRetryWhenUnavailable()
         }
     }
@@ -129,17 +150,19 @@ public struct PagesController<Context: RequestContext>: Sendable {
             selected = spanID
         }
         do {
-            let spans = try await reader.trace(id: traceID)
-            guard !spans.isEmpty else {
+            let trace = try await reader.scopedTrace(id: traceID)
+            guard !trace.isEmpty else {
                 return errorPage(
                     status: .notFound, heading: "Trace not found",
                     message: "No spans of trace \(traceID.hex) have been received, or they have expired. "
                         + "Spans can take a few seconds to arrive; try again, or search for it."
                 )
             }
-            let tree = TraceTree(spans: spans)
+            let tree = TraceTree(spans: trace.spans)
             let dropped = try await reader.droppedSpanCounts(ids: [traceID])[traceID] ?? 0
-            let page = TracePage(tree: tree, traceID: traceID, selected: selected, now: now(), droppedSpanCount: dropped)
+            let page = TracePage(
+                tree: tree, traceID: traceID, selected: selected, now: now(), droppedSpanCount: dropped,
+                isRestricted: trace.isRestrictedPlaceholder)
             return render(page, template: "trace")
         } catch {
             return await readFailed(error)

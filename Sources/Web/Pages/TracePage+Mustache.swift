@@ -27,6 +27,7 @@ extension TracePage.Row: MustacheParent {
         case "isDuplicate": return isDuplicate
         case "parentSpanID": return parentSpanID
         case "isSelected": return isSelected
+        case "isRestricted": return isRestricted
         // `false` rather than nil, so the lookup does not climb to the page for the 9,999 unselected rows.
         case "detail": return detail ?? false
         default: return nil

@@ -41,8 +41,13 @@ struct TracePage: Sendable {
         var isDuplicate: Bool
         var parentSpanID: String
         var isSelected: Bool
+        /// A restricted-span placeholder: shown greyed as "Restricted span", without link or detail.
+        var isRestricted: Bool
         var detail: SpanDetail?
     }
+
+    /// How the waterfall names a restricted-span placeholder.
+    static let restrictedLabel = "Restricted span"
 
     /// Marker for one `</details>`.
     struct Closer: Sendable {}
@@ -54,6 +59,8 @@ struct TracePage: Sendable {
     var rootService: String
     var rootColorClass: String
     var rootOperation: String
+    /// The root span is a restricted-span placeholder.
+    var rootIsRestricted: Bool
     var start: String
     var startRelative: String
     var duration: String
@@ -63,7 +70,11 @@ struct TracePage: Sendable {
     var hasErrors: Bool
     var orphanCount: Int
     var hasOrphans: Bool
+    /// Services of the spans the requester may see (placeholders are not counted).
     var services: [ServiceChip]
+    /// Spans outside the requester's service scope, shown as placeholders.
+    var restrictedCount: Int
+    var hasRestricted: Bool
     var ticks: [Tick]
     var rows: [Row]
     var selectedMissing: Bool
@@ -73,18 +84,27 @@ struct TracePage: Sendable {
     var isTruncated: Bool
     var truncationMessage: String
 
-    /// - Parameter droppedSpanCount: `TraceReader.droppedSpanCounts` for this trace.
-    init(tree: TraceTree, traceID: TraceID, selected: SpanID?, now: UInt64, droppedSpanCount: Int = 0) {
+    /// - Parameters:
+    ///   - droppedSpanCount: `TraceReader.droppedSpanCounts` for this trace.
+    ///   - isRestricted: whether a span of the tree is a restricted-span placeholder
+    ///     (`ScopedTrace.isRestrictedPlaceholder`); never decided from the span's own content.
+    init(
+        tree: TraceTree, traceID: TraceID, selected: SpanID?, now: UInt64, droppedSpanCount: Int = 0,
+        isRestricted: (Span) -> Bool = { _ in false }
+    ) {
         let root = tree.root
+        let rootIsRestricted = root.map { isRestricted($0.span) } ?? false
+        self.rootIsRestricted = rootIsRestricted
         self.droppedSpanCount = droppedSpanCount
         isTruncated = droppedSpanCount > 0
         truncationMessage = Self.truncationMessage(droppedSpanCount)
         self.traceID = traceID.hex
         hasRoot = root != nil
-        rootService = root?.span.serviceName ?? ""
-        rootColorClass = ServiceColor.cssClass(for: rootService)
-        rootOperation = root?.span.name ?? ""
-        title = root.map { "\($0.span.serviceName): \($0.span.name)" } ?? "Trace \(traceID.hex.prefix(8))"
+        rootService = rootIsRestricted ? "" : root?.span.serviceName ?? ""
+        rootColorClass = rootIsRestricted ? "svc-restricted" : ServiceColor.cssClass(for: rootService)
+        rootOperation = rootIsRestricted ? Self.restrictedLabel : root?.span.name ?? ""
+        title = root.flatMap { rootIsRestricted ? nil : "\($0.span.serviceName): \($0.span.name)" }
+            ?? "Trace \(traceID.hex.prefix(8))"
         start = TimeText.full(tree.startUnixNano)
         startRelative = TimeText.relative(tree.startUnixNano, now: now)
         duration = DurationText.format(tree.durationNanos)
@@ -94,7 +114,12 @@ struct TracePage: Sendable {
         hasErrors = tree.errorCount > 0
         orphanCount = tree.orphanCount
         hasOrphans = orphanCount > 0
-        services = tree.services.map { ServiceChip(name: $0.service, count: $0.spanCount, errorCount: $0.errorCount) }
+        let restrictedFlags = tree.nodes.map { isRestricted($0.span) }
+        restrictedCount = restrictedFlags.reduce(0) { $0 + ($1 ? 1 : 0) }
+        hasRestricted = restrictedCount > 0
+        services = hasRestricted
+            ? Self.serviceChips(of: zip(tree.nodes, restrictedFlags).filter { !$0.1 }.map(\.0.span))
+            : tree.services.map { ServiceChip(name: $0.service, count: $0.spanCount, errorCount: $0.errorCount) }
         let total = Double(max(tree.durationNanos, 1))
         ticks = (0...4).map { Tick(label: DurationText.format(UInt64(Double(tree.durationNanos) * Double($0) / 5))) }
         selectedSpanID = selected?.hex ?? ""
@@ -114,14 +139,15 @@ struct TracePage: Sendable {
             let width = max(Double(node.durationNanos) / total * 100, 0.15)
             let spanHex = span.spanID.hex
             let isSelected = index == selectedIndex
+            let restricted = restrictedFlags[index]
             rows.append(Row(
                 spanID: spanHex,
                 anchor: "span-" + spanHex,
-                href: TraceLink.span(spanHex, inTrace: traceHex, select: !isSelected),
-                name: span.name,
-                service: span.serviceName,
-                colorClass: ServiceColor.cssClass(for: span.serviceName),
-                kind: span.kind.name,
+                href: restricted ? "" : TraceLink.span(spanHex, inTrace: traceHex, select: !isSelected),
+                name: restricted ? Self.restrictedLabel : span.name,
+                service: restricted ? "" : span.serviceName,
+                colorClass: restricted ? "svc-restricted" : ServiceColor.cssClass(for: span.serviceName),
+                kind: restricted ? "" : span.kind.name,
                 depth: node.depth,
                 indentClass: "d\(min(node.depth, Self.maxIndentClass))",
                 opensGroup: opens,
@@ -137,12 +163,20 @@ struct TracePage: Sendable {
                 isDuplicate: node.isDuplicate,
                 parentSpanID: span.parentSpanID?.hex ?? "",
                 isSelected: isSelected,
-                detail: isSelected ? SpanDetail(node: node, tree: tree) : nil
+                isRestricted: restricted,
+                detail: isSelected && !restricted ? SpanDetail(node: node, tree: tree) : nil
             ))
         }
         for index in rows.indices where closeCounts[index] > 0 {
             rows[index].closers = Array(repeating: Closer(), count: closeCounts[index])
         }
+    }
+
+    /// Chips for the services of `spans`, by name, with span and error counts.
+    static func serviceChips(of spans: [Span]) -> [ServiceChip] {
+        Dictionary(grouping: spans, by: \.serviceName)
+            .sorted { $0.key < $1.key }
+            .map { ServiceChip(name: $0.key, count: $0.value.count, errorCount: $0.value.filter(\.isError).count) }
     }
 
     /// "N spans of this trace were not stored ...": the trace is shown without them.
