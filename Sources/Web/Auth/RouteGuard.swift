@@ -7,6 +7,7 @@ import Hummingbird
 /// - Anonymous requests: pages get a 302 to `/login?next=<path and query>` (the target checked
 ///   by `LocalRedirect`), `/api/…` gets 401 JSON.
 /// - Signed in without the permission: 403, a page or JSON.
+/// - Credentials that could not be checked (database away): 503 with `Retry-After`.
 /// - Paths no entry matches need a signed-in principal and then pass (to the router's 404).
 public struct RouteGuard: RouterMiddleware {
     public typealias Context = SkeinRequestContext
@@ -22,6 +23,7 @@ public struct RouteGuard: RouterMiddleware {
         let access = policy.access(forPath: path)
         if access == .public { return try await next(request, context) }
         guard let principal = context.principal else {
+            if context.credentialsUnverified { return Self.unavailable(path) }
             return Self.isAPI(path) ? Self.json(status: .unauthorized, message: "Sign in or send an API read token.") : Self.toLogin(request)
         }
         if case .requires(let permission) = access, !principal.can(permission) {
@@ -31,6 +33,17 @@ public struct RouteGuard: RouterMiddleware {
                 : Self.forbiddenPage()
         }
         return try await next(request, context)
+    }
+
+    /// 503 with `Retry-After`: who is asking could not be checked (the database is away).
+    static func unavailable(_ path: String) -> Response {
+        var response = isAPI(path)
+            ? json(status: .serviceUnavailable, message: "The database is unavailable; try again shortly.")
+            : Response(
+                status: .serviceUnavailable, headers: [.contentType: "text/plain; charset=utf-8", .cacheControl: "no-store"],
+                body: .init(byteBuffer: ByteBuffer(string: "Skein cannot reach its database just now. Try again in a few seconds.\n")))
+        response.headers[.retryAfter] = "5"
+        return response
     }
 
     static func isAPI(_ path: String) -> Bool {

@@ -14,7 +14,10 @@ import Storage
 /// - Otherwise the session cookie: the session is looked up by the hash of its secret; an expired
 ///   session (`SessionPolicy`) or one of a disabled or deleted user is deleted and the cookie
 ///   cleared. A live session is touched at most once a minute.
-/// Store failures leave the request anonymous (logged), so pages ask to sign in rather than fail.
+/// A lookup that fails or takes longer than `lookupTimeout` (the database is away) leaves the
+/// request anonymous with `credentialsUnverified` set, and `RouteGuard` answers 503 for anything
+/// but public routes. Health checks, `/metrics` and static files are never looked up for, so
+/// they keep answering during an outage.
 public struct SessionAuthenticator: RouterMiddleware {
     public typealias Context = SkeinRequestContext
 
@@ -25,30 +28,57 @@ public struct SessionAuthenticator: RouterMiddleware {
     let policy: SessionPolicy
     let cookie: SessionCookie
     let now: @Sendable () -> Date
+    let lookupTimeout: Duration
 
-    public init(store: any AccountStore, policy: SessionPolicy = .standard, cookie: SessionCookie, now: @escaping @Sendable () -> Date = { Date() }) {
+    /// Paths that never need to know who is asking.
+    static let unauthenticatedPaths: Set<String> = ["/healthz", "/readyz", "/metrics"]
+
+    public init(
+        store: any AccountStore, policy: SessionPolicy = .standard, cookie: SessionCookie, lookupTimeout: Duration = .seconds(5),
+        now: @escaping @Sendable () -> Date = { Date() }
+    ) {
         self.store = store
         self.policy = policy
         self.cookie = cookie
+        self.lookupTimeout = lookupTimeout
         self.now = now
     }
 
     public func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
         var context = context
+        let path = request.uri.path
+        if Self.unauthenticatedPaths.contains(path) || path.hasPrefix("/static/") {
+            return try await next(request, context)
+        }
         if let bearer = Self.bearerToken(request) {
-            do {
-                if let (principal, _) = try await store.principal(apiTokenSecret: bearer, now: now()), !principal.permissions.isEmpty {
-                    context.principal = principal
+            let store = store, now = now(), logger = context.logger
+            let found = await LookupDeadline.run(lookupTimeout) { () -> Result<Principal?, any Error> in
+                do {
+                    return .success(try await store.principal(apiTokenSecret: bearer, now: now)?.0)
+                } catch {
+                    return .failure(error)
                 }
-            } catch {
-                context.logger.error("Could not check an API token", metadata: ["error": "\(String(reflecting: error))"])
+            }
+            switch found {
+            case .success(let principal?) where !principal.permissions.isEmpty:
+                context.principal = principal
+            case .success:
+                break
+            case .failure(let error):
+                logger.error("Could not check an API token", metadata: ["error": "\(String(reflecting: error))"])
+                context.credentialsUnverified = true
+            case nil:
+                logger.error("Checking an API token took too long")
+                context.credentialsUnverified = true
             }
             return try await next(request, context)
         }
         guard let secret = SessionCookie.value(named: cookie.name, in: request), !secret.isEmpty else {
             return try await next(request, context)
         }
-        switch await resolve(secret: secret, logger: context.logger) {
+        let logger = context.logger
+        let resolution = await LookupDeadline.run(lookupTimeout) { await self.resolve(secret: secret, logger: logger) } ?? .unknown
+        switch resolution {
         case .signedIn(let principal, let session):
             context.principal = principal
             context.session = session
@@ -59,11 +89,12 @@ public struct SessionAuthenticator: RouterMiddleware {
             response.headers.append(HTTPField(name: .setCookie, value: cookie.clearing))
             return response
         case .unknown:
+            context.credentialsUnverified = true
             return try await next(request, context)
         }
     }
 
-    private enum Resolution {
+    private enum Resolution: Sendable {
         case signedIn(Principal, Session)
         /// The cookie named a session that is gone or has ended: clear it.
         case signedOut

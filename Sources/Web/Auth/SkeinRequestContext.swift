@@ -13,6 +13,9 @@ public struct SkeinRequestContext: RequestContext, RemoteAddressRequestContext {
     /// The raw session secret from the cookie when `session` is set: it keys the session's
     /// `CSRFToken`s and never leaves the server except in the `HttpOnly` cookie.
     public var sessionSecret: String?
+    /// Set when the credentials presented could not be checked (the account store failed or did
+    /// not answer in time): `RouteGuard` then answers 503 instead of asking to sign in.
+    public var credentialsUnverified = false
     /// The peer's socket address (no proxy headers are trusted).
     public let remoteAddress: SocketAddress?
 
