@@ -7,6 +7,11 @@ Zipkin 9411) so that the SDK exporters are used with their default settings, exa
 With SKEIN_TEST_RANDOM_PORTS=1 the server gets free ports and the exporters get explicit endpoints.
 `small_skein` always uses free ports. Server logs go to artifacts/.
 
+Every server gets an admin (ADMIN_NAME, made with `skein user create --admin` and the password
+on stdin) and is signed in to once through /login: the `http` session sends that server's session
+cookie with every request to its UI, and pages tests that use the `browser` fixture sign the
+browser in once through the login form.
+
 Environment:
   SKEIN_BIN                 the binary to run (default: .build/debug/skein in the repository)
   SKEIN_TEST_RANDOM_PORTS=1 use free ports instead of the standard ones
@@ -14,7 +19,9 @@ Environment:
 
 from __future__ import annotations
 
+import dataclasses
 import os
+import re
 import shutil
 import signal
 import socket
@@ -23,6 +30,7 @@ import tempfile
 import time
 import uuid
 from dataclasses import dataclass
+from http.cookiejar import DefaultCookiePolicy
 from pathlib import Path
 
 import pytest
@@ -35,6 +43,9 @@ READY_TIMEOUT_S = 120
 # The ingest body limit the server is started with (after decompression); the 413 tests use it.
 MAX_BODY_BYTES = 8 * 1024 * 1024
 STOP_TIMEOUT_S = 30
+# The admin every server under test gets, and its password (given to the CLI on stdin).
+ADMIN_NAME = "interop-admin"
+ADMIN_PASSWORD = "interop admin passphrase"
 
 # Exporters read these; a developer's shell must not redirect the suite's spans elsewhere.
 _logs_started_here: list[Path] = []  # server logs written by this run (shown on failure)
@@ -57,6 +68,7 @@ class SkeinServer:
     process: subprocess.Popen
     run_id: str
     data_dir: Path  # holds the embedded PostgreSQL (postgres/postmaster.pid)
+    session_cookie: str = ""  # `skein_session=...` of ADMIN_NAME, signed in through /login
 
     @property
     def otlp_traces_url(self) -> str:
@@ -214,12 +226,24 @@ def _start_skein(artifacts: Path, log_name: str, random_ports: bool, extra_args:
     print(f"[interop] ready after {time.monotonic() - started:.1f}s ({log_name})")
 
     try:
+        _create_admin(binary, data_dir)
+        server = dataclasses.replace(server, session_cookie=sign_in(server.ui, ADMIN_NAME, ADMIN_PASSWORD))
+        _session_cookies[server.ui] = server.session_cookie
+    except Exception:
+        _stop(process)
+        _stop_leftover_postgres(data_dir)
+        log_file.close()
+        shutil.rmtree(data_dir, ignore_errors=True)
+        raise
+
+    try:
         yield server
     finally:
         exit_code = _stop(process)
         leftover = _stop_leftover_postgres(data_dir)
         log_file.close()
         shutil.rmtree(data_dir, ignore_errors=True)
+        _session_cookies.pop(server.ui, None)
     assert exit_code == 0, (
         f"skein serve exited with {exit_code} after SIGTERM (expected 0 within {STOP_TIMEOUT_S}s).\n"
         f"--- last lines of {log_path} ---\n{log_tail(log_path)}"
@@ -281,11 +305,90 @@ def _stop(process: subprocess.Popen) -> int | None:
         return None
 
 
+def _create_admin(binary: Path, data_dir: Path) -> None:
+    """`skein user create --admin ADMIN_NAME` on the server's data folder, password on stdin."""
+    created = subprocess.run(
+        [str(binary), "user", "create", "--admin", "--data-dir", str(data_dir), ADMIN_NAME],
+        input=ADMIN_PASSWORD + "\n", text=True, capture_output=True, cwd=REPO_ROOT, timeout=120,
+        env={k: v for k, v in os.environ.items() if not k.startswith("SKEIN_")},
+    )
+    assert created.returncode == 0, f"skein user create failed: {created.stderr}"
+
+
+def sign_in(ui: str, name: str, password: str, verify=True) -> str:
+    """Signs in through the login form as a browser would (pre-session cookie, form token,
+    same-origin Origin header); returns the `Cookie` header value of the new session."""
+    with requests.Session() as browser:
+        form = browser.get(f"{ui}/login", timeout=10, verify=verify)
+        assert form.status_code == 200, f"/login answered {form.status_code}"
+        token = re.search(r'name="csrf_token" value="([^"]+)"', form.text)
+        assert token, "the login form carries a csrf_token"
+        answer = browser.post(
+            f"{ui}/login", data={"username": name, "password": password, "csrf_token": token.group(1), "next": "/"},
+            headers={"Origin": ui}, allow_redirects=False, timeout=30, verify=verify)
+        assert answer.status_code == 303, f"sign-in answered {answer.status_code}: {answer.text[:300]}"
+        for cookie_name in ("skein_session", "__Host-skein_session"):
+            value = answer.cookies.get(cookie_name)
+            if value:
+                return f"{cookie_name}={value}"
+    raise AssertionError("sign-in set no session cookie")
+
+
+# UI base URL -> `Cookie` header of its admin session. Cookies do not tell ports apart, so the
+# shared `http` session keeps none of its own and sends each server's cookie to that server only.
+_session_cookies: dict[str, str] = {}
+
+
+class _SignedInSession(requests.Session):
+    """A requests session that sends the matching server's admin session cookie to its UI and
+    stores no cookies itself."""
+
+    def __init__(self):
+        super().__init__()
+        self.cookies.set_policy(_NoCookies())
+
+    def request(self, method, url, *args, headers=None, **kwargs):
+        for ui, cookie in _session_cookies.items():
+            if isinstance(url, str) and (url == ui or url.startswith(ui + "/")):
+                headers = {**(headers or {}), "Cookie": cookie}
+                break
+        return super().request(method, url, *args, headers=headers, **kwargs)
+
+
+class _NoCookies(DefaultCookiePolicy):
+    def set_ok(self, cookie, request):
+        return False
+
+
 @pytest.fixture(scope="session")
 def http() -> requests.Session:
-    session = requests.Session()
+    session = _SignedInSession()
     yield session
     session.close()
+
+
+_signed_in_browsers: set[tuple[int, str]] = set()
+
+
+@pytest.fixture(autouse=True)
+def _sign_in_browser(request):
+    """Signs the `browser` fixture's driver in to the `skein` server once, through the form."""
+    if "browser" not in request.fixturenames or "skein" not in request.fixturenames:
+        yield
+        return
+    driver = request.getfixturevalue("browser")
+    server = request.getfixturevalue("skein")
+    key = (id(driver), server.ui)
+    if key not in _signed_in_browsers:
+        from selenium.webdriver.support.ui import WebDriverWait
+
+        driver.get(f"{server.ui}/login")
+        driver.find_element("css selector", "#login-username").send_keys(ADMIN_NAME)
+        driver.find_element("css selector", "#login-password").send_keys(ADMIN_PASSWORD)
+        driver.find_element("css selector", "form[action='/login'] button[type=submit]").click()
+        WebDriverWait(driver, 15).until(lambda d: not d.current_url.split("?")[0].endswith("/login"))
+        _signed_in_browsers.add(key)
+    yield
 
 
 def pytest_terminal_summary(terminalreporter, exitstatus, config):
