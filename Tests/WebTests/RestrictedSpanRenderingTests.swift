@@ -100,6 +100,15 @@ import TraceModel
         #expect(!shown.html.contains("<option value=\"payments\""))
     }
 
+    @Test func aSearchResultWhoseRootIsHiddenNamesItRestrictedSpan() async throws {
+        let (status, html) = try await page("/search?service=payments&lookback=1h", scope: .services(["payments"]))
+        #expect(status == .ok)
+        #expect(html.contains(Fixture.checkoutID.hex))
+        #expect(html.contains("<span class=\"swatch svc-restricted\"></span><span class=\"restricted-name\">Restricted span</span>"))
+        #expect(!html.contains("GET /checkout"))
+        #expect(!html.contains(">frontend<"))
+    }
+
     @Test func theJaegerAPIShowsPlaceholdersAsRestrictedOperationsWithoutTags() async throws {
         let (status, json) = try await api("/api/traces/\(Fixture.checkoutID.hex)", scope: .services(["frontend"]))
         #expect(status == .ok)

@@ -154,6 +154,9 @@ import TraceModel
         #expect(summary.errorCount == 1)
         #expect(summary.services == [ServiceSpanCount(service: "payments", spanCount: 2)])
         #expect(summary.startUnixNano == whole.startUnixNano && summary.endUnixNano == whole.endUnixNano)
+        #expect(scoped.hasRestrictedRoot(summary))
+        // Where the scope allows a service named `restricted`, such a root may be real: shown as is.
+        #expect(!ScopedTraceReader(base: base, scope: .services(["payments", "restricted"])).hasRestrictedRoot(summary))
 
         let (_, frontend) = try await reader(["frontend"])
         let rooted = try #require(try await frontend.findTraces(query(service: "frontend")).first { $0.traceID == Fixture.checkoutID })
@@ -161,6 +164,7 @@ import TraceModel
         #expect(rooted.rootOperation == "GET /checkout")
         #expect(rooted.spanCount == 3)
         #expect(rooted.errorCount == 1)
+        #expect(!frontend.hasRestrictedRoot(rooted))
     }
 
     @Test func aSearchWithoutAServiceMergesAllowedServicesNewestFirstUpToTheLimit() async throws {

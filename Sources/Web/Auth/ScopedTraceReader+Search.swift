@@ -34,6 +34,13 @@ extension ScopedTraceReader {
         }
     }
 
+    /// Whether `summary` (from this reader's `findTraces`) names a root this reader replaced by
+    /// `restricted`. Only when the scope hides the service `restricted` itself: then no root of an
+    /// allowed service can carry that name, so an ingested span can never pose as a hidden root.
+    public func hasRestrictedRoot(_ summary: TraceSummary) -> Bool {
+        summary.rootService == Self.restrictedName && !scope.allows(service: Self.restrictedName)
+    }
+
     /// `summary` counting only the allowed spans of `spans`; nil when none is allowed.
     func restrictedSummary(_ summary: TraceSummary, spans: [Span]) -> TraceSummary? {
         let allowed = spans.filter { scope.allows(service: $0.serviceName) }

@@ -124,7 +124,7 @@ public struct PagesController<Context: RequestContext>: Sendable {
             }
             let page = SearchPage(
                 form: form, services: services, operations: operations, results: results, now: now,
-                parameters: parameters
+                parameters: parameters, hasRestrictedRoot: reader.hasRestrictedRoot
             )
             return render(page, template: "search", status: form.problems.isEmpty ? .ok : .badRequest)
         } catch {

@@ -18,6 +18,8 @@ struct SearchPage: Sendable {
         var rootService: String
         var rootColorClass: String
         var rootOperation: String
+        /// The root belongs to a service outside the requester's scope: shown as "Restricted span".
+        var rootIsRestricted: Bool
         var spanCount: Int
         var errorCount: Int
         var hasErrors: Bool
@@ -53,8 +55,10 @@ struct SearchPage: Sendable {
     var logHref: String
     var limitReached: Bool
 
+    /// - Parameter hasRestrictedRoot: whether a result's root was hidden by the requester's scope
+    ///   (`ScopedTraceReader.hasRestrictedRoot`).
     init(form: SearchForm, services: [String], operations: [String], results: [TraceSummary]?, now: UInt64,
-         parameters: [(String, String)]) {
+         parameters: [(String, String)], hasRestrictedRoot: (TraceSummary) -> Bool = { _ in false }) {
         self.form = form
         var serviceOptions = [Option(value: "", label: "All services", selected: form.service.isEmpty)]
         serviceOptions += services.map { Option(value: $0, label: $0, selected: $0 == form.service) }
@@ -86,6 +90,7 @@ struct SearchPage: Sendable {
                 rootService: summary.rootService ?? "",
                 rootColorClass: ServiceColor.cssClass(for: summary.rootService ?? ""),
                 rootOperation: summary.rootOperation ?? "",
+                rootIsRestricted: hasRestrictedRoot(summary),
                 spanCount: summary.spanCount,
                 errorCount: summary.errorCount,
                 hasErrors: summary.errorCount > 0,
