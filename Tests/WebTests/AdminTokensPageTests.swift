@@ -133,6 +133,24 @@ import Testing
         }
     }
 
+    @Test(arguments: ["name=&kind=ingest", "name=x&kind=admin", "name=x&kind=ingest&expires_in_days=10000", "name=a%0Ab&kind=ingest"])
+    func anUnusableFormIsShownAgainWithItsProblemAndCreatesNothing(fields: String) async throws {
+        try await AdminTestDatabase.with { database in
+            let app = try await Self.application(database, as: database.admin)
+            try await app.test(.router) { client in
+                try await client.execute(
+                    uri: "/admin/tokens", method: .post, headers: Self.form,
+                    body: ByteBuffer(string: "\(fields)&csrf_token=\(Self.formToken)")
+                ) { response in
+                    #expect(response.status == .badRequest)
+                    #expect(String(buffer: response.body).contains("class=\"problem\""))
+                    #expect(Self.secret(in: String(buffer: response.body)) == nil)
+                }
+            }
+            #expect(try await database.store.apiTokens(ownerUserID: nil).isEmpty)
+        }
+    }
+
     @Test func someoneWithoutTokensManageCannotListOrCreate() async throws {
         try await AdminTestDatabase.with { database in
             let app = try await Self.application(database, as: database.viewer)

@@ -23,6 +23,9 @@ public struct AdminTokensController<Context: RequestContext>: Sendable {
     public static var formPurpose: String { "admin.tokens" }
     /// Longest token name accepted.
     static var maximumNameLength: Int { 100 }
+    /// Most service patterns a read token may hold, and their longest length.
+    static var maximumServicePatterns: Int { 50 }
+    static var maximumServicePatternLength: Int { 200 }
     /// Lifetimes the form offers, in days.
     static var expiryChoices: [Int] { [7, 30, 90, 365] }
 
@@ -68,6 +71,9 @@ public struct AdminTokensController<Context: RequestContext>: Sendable {
             problem = problemWithName
         } else if kind == nil {
             problem = "Choose whether the token sends spans (ingest) or reads traces (read)."
+        } else if services.count > Self.maximumServicePatterns
+                    || services.contains(where: { $0.count > Self.maximumServicePatternLength }) {
+            problem = "Name at most \(Self.maximumServicePatterns) service patterns of up to \(Self.maximumServicePatternLength) characters."
         } else if let days = form.expiresInDays, !days.isEmpty {
             if let days = Int(days), Self.expiryChoices.contains(days) {
                 expiresAt = now().addingTimeInterval(TimeInterval(days) * 86_400)
