@@ -114,7 +114,7 @@ public struct IngestAuthorization: Sendable {
             return .unavailable(.storageUnavailable(retryAfterSeconds: 5))
         }
         guard let found, found.token.acceptsIngest(at: time, owner: found.owner) else {
-            return .unauthenticated(message: "the ingest token is unknown, revoked or expired, or not an ingest token")
+            return .unauthenticated(message: "the ingest token is not accepted: it is unknown, revoked or expired, not an ingest token, or its owner is disabled")
         }
         cache.remember(hash: hash, tokenID: found.token.id, expiresAt: found.token.expiresAt, at: time)
         await recordUse(of: found.token.id, at: time)
