@@ -52,6 +52,7 @@ public func buildApplication(configuration: SkeinConfiguration, logger: Logger) 
         var services: [any Service] = [
             PartitionMaintenanceService(store: store, logger: logger),
             IngestQueueService(queue: ingestQueue, logger: logger),
+            SessionCleanupService(store: accounts.store, policy: accounts.sessionPolicy, logger: logger),
         ]
         services.append(
             listener(.otlpHTTP, port: configuration.otlpHTTPPort, configuration: configuration, server: server, ports: ports, logger: logger,

@@ -1,0 +1,28 @@
+import Accounts
+import Foundation
+import Logging
+import ServiceLifecycle
+import Storage
+
+/// Deletes sessions that `SessionPolicy` has ended, every ten minutes, so the sessions table holds
+/// only live sign-ins (an ended session is refused when presented in any case).
+struct SessionCleanupService: Service {
+    let store: any AccountStore
+    let policy: SessionPolicy
+    let logger: Logger
+    var interval: Duration = .seconds(600)
+
+    func run() async throws {
+        try? await cancelWhenGracefulShutdown {
+            while !Task.isCancelled {
+                try await Task.sleep(for: interval)
+                do {
+                    let removed = try await store.deleteExpiredSessions(policy: policy, now: Date())
+                    if removed > 0 { logger.debug("removed ended sessions", metadata: ["count": "\(removed)"]) }
+                } catch {
+                    logger.warning("could not remove ended sessions; will retry", metadata: ["error": "\(error)"])
+                }
+            }
+        }
+    }
+}
