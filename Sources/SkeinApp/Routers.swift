@@ -1,3 +1,4 @@
+import Accounts
 import Hummingbird
 import Intake
 import Logging
@@ -53,11 +54,14 @@ enum Routers {
         let metrics = telemetry.metrics
         IngestHealthController<SkeinRequestContext>(templates: templates, scrape: { await metrics.scrape() }, logger: logger)
             .addRoutes(to: router)
+        // Pages and the API show only the services the principal's roles (or token) allow.
+        let serviceScope: @Sendable (SkeinRequestContext) -> ServiceScope = { $0.principal?.serviceScope ?? .none }
         JaegerAPIController<SkeinRequestContext>(
-            reader: telemetry.reader, logger: logger, isDatabaseReachable: telemetry.isDatabaseReachable
+            reader: telemetry.reader, logger: logger, isDatabaseReachable: telemetry.isDatabaseReachable, serviceScope: serviceScope
         ).addRoutes(to: router)
         PagesController<SkeinRequestContext>(
-            reader: telemetry.reader, templates: templates, logger: logger, isDatabaseReachable: telemetry.isDatabaseReachable
+            reader: telemetry.reader, templates: templates, logger: logger, isDatabaseReachable: telemetry.isDatabaseReachable,
+            serviceScope: serviceScope
         ).addRoutes(to: router)
         AdminTokensController(store: accounts.store, templates: templates, access: .session, logger: logger).addRoutes(to: router)
         AdminAuditController(store: accounts.store, templates: templates, access: .session, logger: logger).addRoutes(to: router)

@@ -35,8 +35,10 @@ struct AuthTestApp: Sendable {
         HealthController<SkeinRequestContext>(isReady: { true }).addRoutes(to: router)
         MetricsController<SkeinRequestContext>(exposition: { [] }).addRoutes(to: router)
         IngestHealthController<SkeinRequestContext>(templates: templates, scrape: { [] }, logger: logger).addRoutes(to: router)
-        JaegerAPIController<SkeinRequestContext>(reader: reader, logger: logger).addRoutes(to: router)
-        PagesController<SkeinRequestContext>(reader: reader, templates: templates, logger: logger).addRoutes(to: router)
+        let serviceScope: @Sendable (SkeinRequestContext) -> ServiceScope = { $0.principal?.serviceScope ?? .none }
+        JaegerAPIController<SkeinRequestContext>(reader: reader, logger: logger, serviceScope: serviceScope).addRoutes(to: router)
+        PagesController<SkeinRequestContext>(reader: reader, templates: templates, logger: logger, serviceScope: serviceScope)
+            .addRoutes(to: router)
         AdminTokensController(store: store, templates: templates, access: .session, logger: logger).addRoutes(to: router)
         AdminAuditController(store: store, templates: templates, access: .session, logger: logger).addRoutes(to: router)
         LoginController(store: store, signIn: signIn, templates: templates, cookie: cookie).addRoutes(to: router)
