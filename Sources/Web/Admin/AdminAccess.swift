@@ -12,15 +12,19 @@ public struct AdminAccess<Context: RequestContext>: Sendable {
     public let csrf: @Sendable (Context) -> CSRFToken?
     /// The client's address for the audit log.
     public let clientAddress: @Sendable (Context) -> String?
+    /// The page header for the request (signed-in name, sign-out form, links the principal may follow).
+    public let chrome: @Sendable (Context) -> PageChrome
 
     public init(
         principal: @escaping @Sendable (Context) -> Principal?,
         csrf: @escaping @Sendable (Context) -> CSRFToken?,
-        clientAddress: @escaping @Sendable (Context) -> String? = { _ in nil }
+        clientAddress: @escaping @Sendable (Context) -> String? = { _ in nil },
+        chrome: @escaping @Sendable (Context) -> PageChrome = { _ in .anonymous }
     ) {
         self.principal = principal
         self.csrf = csrf
         self.clientAddress = clientAddress
+        self.chrome = chrome
     }
 
     /// The principal when it holds `permission`; otherwise the 403 to answer (route guards refuse

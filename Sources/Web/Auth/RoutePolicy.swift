@@ -54,6 +54,20 @@ public struct RoutePolicy: Sendable {
         Entry("/admin/tokens", .requires(.tokensManage)),
         Entry("/admin/tokens/{id}/revoke", .requires(.tokensManage)),
         Entry("/admin/audit", .requires(.auditRead)),
+        Entry("/admin/users", .requires(.usersManage)),
+        Entry("/admin/users/{id}", .requires(.usersManage)),
+        Entry("/admin/users/{id}/roles", .requires(.rolesManage)),
+        Entry("/admin/users/{id}/disable", .requires(.usersManage)),
+        Entry("/admin/users/{id}/enable", .requires(.usersManage)),
+        Entry("/admin/users/{id}/password", .requires(.usersManage)),
+        Entry("/admin/roles", .requires(.rolesManage)),
+        Entry("/admin/roles/{id}", .requires(.rolesManage)),
+        Entry("/admin/roles/{id}/delete", .requires(.rolesManage)),
+        Entry("/account", .signedIn),
+        Entry("/account/password", .signedIn),
+        Entry("/account/totp", .signedIn),
+        Entry("/account/totp/confirm", .signedIn),
+        Entry("/account/totp/disable", .signedIn),
     ])
 
     /// Who may reach `path` (a request path without the query); nil when no entry matches it.
