@@ -119,13 +119,7 @@ import TraceModel
             await senders.value
 
             let final = ledger.tally.withLock { $0 }
-            var missing: [String] = []
-            for traceID in final.acked {
-                let (status, body, _) = try await skein.get("/api/traces/\(traceID.hex)")
-                let json = (try? JSONSerialization.jsonObject(with: body)) as? [String: Any]
-                let spans = ((json?["data"] as? [[String: Any]])?.first?["spans"] as? [Any])?.count ?? 0
-                if status != 200 || spans != Self.spansPerRequest { missing.append("\(traceID.hex): \(status), \(spans) spans") }
-            }
+            let missing = try await skein.tracesNotStoredWhole(final.acked, spansEach: Self.spansPerRequest)
             print("""
                 outage drill: \(final.sent) requests, \(final.acked.count) acknowledged (\(final.ackedAfterRestart) after the \
                 restart), \(final.unavailable) answered 503, \(final.otherAnswers.count) other answers, \

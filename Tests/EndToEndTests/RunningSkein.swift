@@ -3,6 +3,7 @@ import Foundation
 import Logging
 import SkeinApp
 import Storage
+import TraceModel
 import XCTest
 
 #if canImport(FoundationNetworking)
@@ -113,6 +114,19 @@ final class RunningSkein: Sendable {
     /// Starts the embedded PostgreSQL again; the running server is expected to find it by itself.
     func startDatabase() async throws {
         try await server.database.startEmbeddedServer()
+    }
+
+    /// The traces of `ids` that `/api/traces/{id}` does not return whole (`spansEach` spans), each
+    /// described as `id: status, n spans`; empty when every one is stored.
+    func tracesNotStoredWhole(_ ids: [TraceID], spansEach: Int) async throws -> [String] {
+        var missing: [String] = []
+        for traceID in ids {
+            let (status, body, _) = try await get("/api/traces/\(traceID.hex)")
+            let json = (try? JSONSerialization.jsonObject(with: body)) as? [String: Any]
+            let spans = ((json?["data"] as? [[String: Any]])?.first?["spans"] as? [Any])?.count ?? 0
+            if status != 200 || spans != spansEach { missing.append("\(traceID.hex): \(status), \(spans) spans") }
+        }
+        return missing
     }
 
     /// GETs `path` on the UI port with the admin's session cookie, or with `cookie` when given

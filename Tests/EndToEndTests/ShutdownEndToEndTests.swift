@@ -80,13 +80,7 @@ import FoundationNetworking
 
         let restarted = try await RunningSkein.start(dataDirectory: skein.dataDirectory)
         do {
-            var missing: [String] = []
-            for traceID in final.acked {
-                let (status, body, _) = try await restarted.get("/api/traces/\(traceID.hex)")
-                let json = (try? JSONSerialization.jsonObject(with: body)) as? [String: Any]
-                let spans = ((json?["data"] as? [[String: Any]])?.first?["spans"] as? [Any])?.count ?? 0
-                if status != 200 || spans != 20 { missing.append("\(traceID.hex): \(status), \(spans) spans") }
-            }
+            let missing = try await restarted.tracesNotStoredWhole(final.acked, spansEach: 20)
             #expect(missing.isEmpty, "acknowledged but lost: \(missing.prefix(10))")
         } catch {
             try await restarted.stop()
