@@ -74,7 +74,7 @@ import Testing
                 let wrongText = String(buffer: wrong.body).replacingOccurrences(of: "vera", with: "NAME")
                 let unknownText = String(buffer: unknown.body).replacingOccurrences(of: "nobody", with: "NAME")
                 #expect(wrongText == unknownText)
-                #expect(wrongText.contains("Wrong user name or password."))
+                #expect(wrongText.contains("Wrong user name, password or authentication code."))
             }
             let events = try await app.store.auditEvents(AuditQuery()).events
             #expect(events.map(\.action) == [.loginFailed, .loginFailed])
@@ -110,7 +110,7 @@ import Testing
                 }
                 let response = try await Self.post(client, username: "vera", password: Self.password, form: form)
                 #expect(response.status == .unauthorized)
-                #expect(String(buffer: response.body).contains("Wrong user name or password."))
+                #expect(String(buffer: response.body).contains("Wrong user name, password or authentication code."))
             }
             let events = try await app.store.auditEvents(AuditQuery()).events
             #expect(events.first?.action == .loginThrottled)

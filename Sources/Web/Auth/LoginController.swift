@@ -23,6 +23,9 @@ public struct LoginController: Sendable {
         return name
     }()
 
+    /// The one answer to every refused sign-in: wrong name, password or code, or too many attempts.
+    static let refusal = "Wrong user name, password or authentication code."
+
     let store: any AccountStore
     let signIn: SignIn
     let templates: MustacheLibrary
@@ -71,7 +74,9 @@ public struct LoginController: Sendable {
             return page(request, next: next, problem: "The sign-in form had expired. Please try again.",
                         username: username, status: .forbidden, freshPreSession: true)
         }
-        switch try await signIn.attempt(name: username, password: form.password ?? "", address: context.clientAddress) {
+        switch try await signIn.attempt(
+            name: username, password: form.password ?? "", code: form.code, address: context.clientAddress
+        ) {
         case .succeeded(_, _, let secret):
             var response = Self.redirect(to: next)
             response.headers.append(HTTPField(name: .setCookie, value: cookie.setting(secret)))
@@ -81,7 +86,7 @@ public struct LoginController: Sendable {
             }
             return response
         case .refused:
-            return page(request, next: next, problem: "Wrong user name or password.", username: username, status: .unauthorized)
+            return page(request, next: next, problem: Self.refusal, username: username, status: .unauthorized)
         }
     }
 

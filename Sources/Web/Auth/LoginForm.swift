@@ -10,9 +10,11 @@ struct LoginForm: Decodable, Sendable {
     var displayName: String?
     var csrfToken: String?
     var next: String?
+    /// The authenticator's code, for users with two-step sign-in.
+    var code: String?
 
     enum CodingKeys: String, CodingKey {
-        case username, password, confirmation, next
+        case username, password, confirmation, next, code
         case displayName = "display_name"
         case csrfToken = "csrf_token"
     }
