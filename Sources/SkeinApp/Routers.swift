@@ -65,6 +65,8 @@ enum Routers {
         ).addRoutes(to: router)
         AdminTokensController(store: accounts.store, templates: templates, access: .session, logger: logger).addRoutes(to: router)
         AdminAuditController(store: accounts.store, templates: templates, access: .session, logger: logger).addRoutes(to: router)
+        AdminUsersController(store: accounts.store, templates: templates, access: .session, hasher: accounts.hasher, logger: logger)
+            .addRoutes(to: router)
         LoginController(store: accounts.store, signIn: accounts.signIn, templates: templates, cookie: cookie).addRoutes(to: router)
         AccountController(
             store: accounts.store, signIn: accounts.signIn, hasher: accounts.hasher, throttle: accounts.throttle, templates: templates,
