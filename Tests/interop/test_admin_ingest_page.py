@@ -62,4 +62,3 @@ def test_the_admin_page_shows_the_accepted_count_of_metrics(skein, http, browser
     assert browser.find_element("css selector", "#health-storage").text.count("yes") == 1, "storage available"
     nav = browser.find_element("css selector", 'nav a[href="/admin/ingest"]')
     assert nav.text == "Ingest" and nav.get_attribute("aria-current") == "page"
-    assert "no login yet" in browser.find_element("css selector", ".admin-note").text

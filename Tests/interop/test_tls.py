@@ -1,12 +1,14 @@
 """TLS on every listener: a second `skein serve` started with --tls-cert/--tls-key and a
 self-signed certificate made here. UI, OTLP/HTTP and Zipkin answer HTTPS (and not plain HTTP),
-OTLP/gRPC answers a TLS channel, the UI sends Strict-Transport-Security, and the CSRF check
-treats https://127.0.0.1:port as the server's own origin. Also: the flags go in pairs, and an
+OTLP/gRPC answers a TLS channel, the UI sends Strict-Transport-Security, the admin signs in over
+HTTPS (the session cookie is `__Host-` prefixed and Secure), and the CSRF check treats
+https://127.0.0.1:port as the server's own origin. Also: the flags go in pairs, and an
 unreadable certificate stops the server before it listens."""
 
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import subprocess
 import tempfile
@@ -25,7 +27,8 @@ from opentelemetry.proto.trace.v1.trace_pb2 import ResourceSpans, ScopeSpans, Sp
 
 import raw_otlp
 from conftest import (
-    READY_TIMEOUT_S, REPO_ROOT, _free_port, _skein_binary, _stop, _stop_leftover_postgres, log_tail,
+    ADMIN_NAME, ADMIN_PASSWORD, READY_TIMEOUT_S, REPO_ROOT, _create_admin, _free_port, _skein_binary, _stop,
+    _stop_leftover_postgres, log_tail, sign_in,
 )
 
 EXPORT = "/opentelemetry.proto.collector.trace.v1.TraceService/Export"
@@ -57,7 +60,8 @@ def _clean_env() -> dict:
 
 @pytest.fixture(scope="module")
 def tls_skein(artifacts: Path):
-    """`skein serve` with TLS on free ports; yields (ports, cert path); stops it afterwards."""
+    """`skein serve` with TLS on free ports and an admin signed in over HTTPS; yields (ports, cert
+    path, the admin's `Cookie` header); stops it afterwards."""
     if not _skein_binary().exists():
         pytest.exit(f"skein binary not found at {_skein_binary()}: build it first", returncode=1)
     folder = Path(tempfile.mkdtemp(prefix="skein-tls-"))
@@ -86,7 +90,9 @@ def tls_skein(artifacts: Path):
         time.sleep(0.5)
     try:
         assert ready, f"TLS server not ready ({last_error}).\n{log_tail(log_path)}"
-        yield ports, cert
+        _create_admin(_skein_binary(), data_dir)
+        cookie = sign_in(f"https://127.0.0.1:{ports['ui']}", ADMIN_NAME, ADMIN_PASSWORD, verify=str(cert))
+        yield ports, cert, cookie
     finally:
         exit_code = _stop(process)
         leftover = _stop_leftover_postgres(data_dir)
@@ -108,10 +114,11 @@ def _one_span_request(service: str) -> tuple[ExportTraceServiceRequest, str]:
     return request, trace_id.hex()
 
 
-def _wait_for_trace(ui: str, cert: Path, trace_id: str) -> dict:
+def _wait_for_trace(ui: str, cert: Path, cookie: str, trace_id: str) -> dict:
     deadline = time.monotonic() + 30
     while True:
-        answer = requests.get(f"{ui}/api/traces/{trace_id}", verify=str(cert), timeout=10)
+        answer = requests.get(f"{ui}/api/traces/{trace_id}", headers={"Cookie": cookie}, verify=str(cert),
+                              timeout=10)
         if answer.status_code == 200 or time.monotonic() > deadline:
             assert answer.status_code == 200, answer.text
             return answer.json()
@@ -119,9 +126,10 @@ def _wait_for_trace(ui: str, cert: Path, trace_id: str) -> dict:
 
 
 def test_the_ui_answers_https_with_hsts_and_the_strict_policy(tls_skein):
-    ports, cert = tls_skein
-    answer = requests.get(f"https://127.0.0.1:{ports['ui']}/", verify=str(cert), timeout=10)
-    assert answer.status_code == 200
+    ports, cert, cookie = tls_skein
+    answer = requests.get(f"https://127.0.0.1:{ports['ui']}/", headers={"Cookie": cookie}, verify=str(cert),
+                          allow_redirects=False, timeout=10)
+    assert answer.status_code == 200, "the signed-in admin gets the landing page itself"
     assert answer.headers["Strict-Transport-Security"] == "max-age=31536000"
     assert "script-src 'self'" in answer.headers["Content-Security-Policy"]
     assert answer.headers["X-Frame-Options"] == "DENY"
@@ -129,54 +137,54 @@ def test_the_ui_answers_https_with_hsts_and_the_strict_policy(tls_skein):
 
 @pytest.mark.parametrize("listener", ["ui", "otlp_http", "zipkin"])
 def test_plain_http_is_not_served_on_a_tls_listener(tls_skein, listener):
-    ports, _ = tls_skein
+    ports, _, _ = tls_skein
     with pytest.raises(requests.exceptions.ConnectionError):
         requests.get(f"http://127.0.0.1:{ports[listener]}/", timeout=10)
 
 
 @pytest.mark.parametrize("listener", ["ui", "otlp_http", "zipkin"])
 def test_an_untrusted_certificate_is_refused_by_the_client(tls_skein, listener):
-    ports, _ = tls_skein
+    ports, _, _ = tls_skein
     with pytest.raises(requests.exceptions.SSLError):
         requests.get(f"https://127.0.0.1:{ports[listener]}/", timeout=10)
 
 
 def test_otlp_http_accepts_spans_over_https(tls_skein):
-    ports, cert = tls_skein
+    ports, cert, cookie = tls_skein
     request, trace_id = _one_span_request("tls-otlp-http")
     answer = requests.post(f"https://127.0.0.1:{ports['otlp_http']}/v1/traces", data=request.SerializeToString(),
                            headers={"Content-Type": "application/x-protobuf"}, verify=str(cert), timeout=30)
     assert answer.status_code == 200, answer.text
-    trace = _wait_for_trace(f"https://127.0.0.1:{ports['ui']}", cert, trace_id)
+    trace = _wait_for_trace(f"https://127.0.0.1:{ports['ui']}", cert, cookie, trace_id)
     assert trace["data"][0]["spans"][0]["operationName"] == "over-tls"
 
 
 def test_zipkin_accepts_spans_over_https(tls_skein):
-    ports, cert = tls_skein
+    ports, cert, cookie = tls_skein
     trace_id = os.urandom(16).hex()
     now_us = time.time_ns() // 1000
     spans = [{"traceId": trace_id, "id": os.urandom(8).hex(), "name": "zipkin-over-tls", "timestamp": now_us - 1000,
               "duration": 1000, "localEndpoint": {"serviceName": "tls-zipkin"}}]
     answer = requests.post(f"https://127.0.0.1:{ports['zipkin']}/api/v2/spans", json=spans, verify=str(cert), timeout=30)
     assert answer.status_code == 202, answer.text
-    trace = _wait_for_trace(f"https://127.0.0.1:{ports['ui']}", cert, trace_id)
+    trace = _wait_for_trace(f"https://127.0.0.1:{ports['ui']}", cert, cookie, trace_id)
     assert trace["data"][0]["spans"][0]["operationName"] == "zipkin-over-tls"
 
 
 def test_otlp_grpc_accepts_spans_over_tls(tls_skein):
-    ports, cert = tls_skein
+    ports, cert, cookie = tls_skein
     credentials = grpc.ssl_channel_credentials(root_certificates=cert.read_bytes())
     request, trace_id = _one_span_request("tls-otlp-grpc")
     with grpc.secure_channel(f"localhost:{ports['otlp_grpc']}", credentials) as channel:
         export = channel.unary_unary(EXPORT, request_serializer=ExportTraceServiceRequest.SerializeToString,
                                      response_deserializer=ExportTraceServiceResponse.FromString)
         export(request, timeout=30)
-    trace = _wait_for_trace(f"https://127.0.0.1:{ports['ui']}", cert, trace_id)
+    trace = _wait_for_trace(f"https://127.0.0.1:{ports['ui']}", cert, cookie, trace_id)
     assert trace["data"][0]["spans"][0]["operationName"] == "over-tls"
 
 
 def test_otlp_grpc_refuses_a_plaintext_channel(tls_skein):
-    ports, _ = tls_skein
+    ports, _, _ = tls_skein
     request, _ = _one_span_request("tls-plaintext")
     with grpc.insecure_channel(f"127.0.0.1:{ports['otlp_grpc']}") as channel:
         export = channel.unary_unary(EXPORT, request_serializer=ExportTraceServiceRequest.SerializeToString,
@@ -187,7 +195,7 @@ def test_otlp_grpc_refuses_a_plaintext_channel(tls_skein):
 
 
 def test_a_cross_site_post_to_the_ui_is_refused_and_a_same_origin_one_is_not(tls_skein):
-    ports, cert = tls_skein
+    ports, cert, cookie = tls_skein
     ui = f"https://127.0.0.1:{ports['ui']}"
     refused = requests.post(f"{ui}/search", headers={"Origin": "https://evil.example"}, verify=str(cert), timeout=10)
     assert refused.status_code == 403
@@ -243,3 +251,21 @@ def test_the_demo_generator_is_refused_with_tls_because_it_sends_plain_http(tmp_
                             capture_output=True, text=True, timeout=60)
     assert result.returncode != 0
     assert "--demo" in result.stderr and "--tls-cert" in result.stderr
+
+
+def test_the_admin_signs_in_over_https_with_a_secure_host_prefixed_cookie(tls_skein):
+    ports, cert, cookie = tls_skein
+    ui = f"https://127.0.0.1:{ports['ui']}"
+    assert cookie.startswith("__Host-skein_session="), f"under TLS the session cookie is __Host- prefixed: {cookie[:30]}"
+    with requests.Session() as browser:
+        form = browser.get(f"{ui}/login", verify=str(cert), timeout=10)
+        token = re.search(r'name="csrf_token" value="([^"]+)"', form.text).group(1)
+        answer = browser.post(f"{ui}/login", data={"username": ADMIN_NAME, "password": ADMIN_PASSWORD,
+                                                     "csrf_token": token, "next": "/"},
+                              headers={"Origin": ui}, verify=str(cert), allow_redirects=False, timeout=30)
+    assert answer.status_code == 303
+    set_cookie = answer.headers["Set-Cookie"]
+    assert "__Host-skein_session=" in set_cookie
+    assert "Secure" in set_cookie and "HttpOnly" in set_cookie and "Path=/" in set_cookie
+    signed_out = requests.get(f"{ui}/search", verify=str(cert), allow_redirects=False, timeout=10)
+    assert signed_out.status_code in (302, 303) and "/login" in signed_out.headers["Location"]
