@@ -26,10 +26,12 @@ import Testing
     }
 
     static func post(
-        _ client: some TestClientProtocol, username: String, password: String, form: (cookie: String, token: String), next: String = "/"
+        _ client: some TestClientProtocol, username: String, password: String, code: String? = nil,
+        form: (cookie: String, token: String), next: String = "/"
     ) async throws -> TestResponse {
         let body = "username=\(LoginForm.percentEncoded(username))&password=\(LoginForm.percentEncoded(password))"
             + "&csrf_token=\(form.token)&next=\(LoginForm.percentEncoded(next))"
+            + (code.map { "&code=\(LoginForm.percentEncoded($0))" } ?? "")
         return try await client.execute(
             uri: "/login", method: .post,
             headers: [.cookie: form.cookie, .contentType: "application/x-www-form-urlencoded"],
@@ -78,6 +80,75 @@ import Testing
             }
             let events = try await app.store.auditEvents(AuditQuery()).events
             #expect(events.map(\.action) == [.loginFailed, .loginFailed])
+        }
+    }
+
+    @Test func aMissingOrWrongAuthenticationCodeGetsTheAnswerOfAWrongPassword() async throws {
+        try await AuthTestDatabase.with { database in
+            let app = try await AuthTestApp(database: database)
+            let user = try await app.makeUser("vera", role: .viewer, password: Self.password)
+            let secret = TOTP.generateSecret()
+            _ = try await app.store.setTOTPSecret(secret, userID: user.id)
+            let totp = try #require(TOTP(base32Secret: secret))
+            try await Application(router: try await app.router()).test(.router) { client in
+                let form = try await Self.loginForm(client)
+                let page = try await client.execute(uri: "/login", method: .get) { String(buffer: $0.body) }
+                #expect(page.contains("id=\"login-code\"") && page.contains("autocomplete=\"one-time-code\""))
+                let wrongPassword = try await Self.post(client, username: "vera", password: "not the password at all", form: form)
+                let missing = try await Self.post(client, username: "vera", password: Self.password, form: form)
+                let wrong = try await Self.post(
+                    client, username: "vera", password: Self.password, code: totp.code(at: Date().addingTimeInterval(-600)), form: form)
+                for refused in [missing, wrong] {
+                    #expect(refused.status == wrongPassword.status)
+                    #expect(String(buffer: refused.body) == String(buffer: wrongPassword.body))
+                    #expect(refused.headers.setCookieValue("skein_session") == nil)
+                }
+            }
+            let events = try await app.store.auditEvents(AuditQuery()).events
+            #expect(events.map(\.action) == [.loginFailed, .loginFailed, .loginFailed])
+            #expect(events.allSatisfy { $0.actorUserID == user.id })
+        }
+    }
+
+    @Test func wrongCodesCountInTheThrottleLikeWrongPasswords() async throws {
+        try await AuthTestDatabase.with { database in
+            let app = try await AuthTestApp(database: database)
+            let user = try await app.makeUser("vera", role: .viewer, password: Self.password)
+            let secret = TOTP.generateSecret()
+            _ = try await app.store.setTOTPSecret(secret, userID: user.id)
+            let time = Date()
+            let signIn = SignIn(store: app.store, hasher: app.hasher, throttle: app.throttle, now: { time })
+            let totp = try #require(TOTP(base32Secret: secret))
+            for _ in 0..<LoginThrottle.Policy.standard.failuresPerAccount {
+                let outcome = try await signIn.attempt(name: "vera", password: Self.password, code: "000000x", address: "192.0.2.7")
+                guard case .refused = outcome else { Issue.record("a wrong code signed in"); return }
+            }
+            // Throttled: even the right code is refused now, and the step is not used up.
+            let locked = try await signIn.attempt(name: "vera", password: Self.password, code: totp.code(at: time), address: "192.0.2.7")
+            guard case .refused = locked else { Issue.record("a throttled attempt signed in"); return }
+            #expect(try await app.store.useTOTPStep(totp.step(at: time), userID: user.id))
+        }
+    }
+
+    @Test func aCodeSignsInOnceAndNotAgain() async throws {
+        try await AuthTestDatabase.with { database in
+            let app = try await AuthTestApp(database: database)
+            let user = try await app.makeUser("vera", role: .viewer, password: Self.password)
+            let secret = TOTP.generateSecret()
+            _ = try await app.store.setTOTPSecret(secret, userID: user.id)
+            let time = Date()
+            let signIn = SignIn(store: app.store, hasher: app.hasher, throttle: app.throttle, now: { time })
+            let code = try #require(TOTP(base32Secret: secret)).code(at: time)
+            let first = try await signIn.attempt(name: "vera", password: Self.password, code: code, address: "192.0.2.7")
+            guard case .succeeded(let signedIn, _, _) = first else { Issue.record("the right code was refused"); return }
+            #expect(signedIn.id == user.id)
+            let replay = try await signIn.attempt(name: "vera", password: Self.password, code: code, address: "192.0.2.8")
+            guard case .refused = replay else { Issue.record("a replayed code signed in"); return }
+            // A user without two-step sign-in is not asked for a code, and one sent is ignored.
+            try await app.makeUser("otto", role: .viewer, password: Self.password)
+            guard case .succeeded = try await signIn.attempt(name: "otto", password: Self.password, code: "123456", address: "192.0.2.7") else {
+                Issue.record("a code stopped a user without two-step sign-in"); return
+            }
         }
     }
 
