@@ -160,7 +160,6 @@ def _assert_nothing_named(skein, http, name: str):
         answer = http.get(f"{skein.ui}{page}", timeout=10)
         if answer.status_code == 200:
             assert name not in answer.text, f"{name} appeared on {page}"
-    form = requests.get(f"{skein.ui}/login", timeout=10)
     with requests.Session() as attempt:
         form = attempt.get(f"{skein.ui}/login", timeout=10)
         token = re.search(r'name="csrf_token" value="([^"]+)"', form.text).group(1)
