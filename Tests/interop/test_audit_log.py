@@ -53,7 +53,12 @@ def audited(skein, http) -> dict:
     role_id = _role_id(session.get(f"{skein.ui}/admin/roles", timeout=10).text, names["role"])
     post_form("/admin/users", {"name": names["user"], "display_name": "Audited User",
                                "password": "audited user passphrase", "role": role_id})
-    post_form("/admin/tokens", {"name": names["token"], "kind": "read", "services": "", "expires_in_days": "7"})
+    created = post_form("/admin/tokens", {"name": names["token"], "kind": "read", "services": "", "expires_in_days": "7"})
+    import re
+
+    secret = re.search(r'<code id="token-secret">([^<]+)</code>', created.text)
+    assert secret, "the token's secret is shown once"
+    names["secret"] = secret.group(1)
 
     trace_id = raw_otlp.new_trace_id()
     send(skein, one_request({names["service"]: [span(trace_id, "GET /audited")]}))
@@ -105,6 +110,29 @@ def test_the_csv_export_holds_every_audited_action(skein, http, audited):
     assert audited["token"] in target_of("token.created")
     assert audited["trace_id"] in target_of("trace.viewed")
     assert audited["service"] in target_of("search.run")
+    role_created = next(row for row in rows if row["action"] == "role.created" and audited["role"] in row["target"])
+    assert "traces.read" in role_created["after"] and audited["service"] in role_created["after"], (
+        f"the role's permissions and scope are recorded after the change: {role_created}")
+
+
+def test_a_read_tokens_use_of_the_api_is_audited(skein, http, audited):
+    answer = requests.get(f"{skein.ui}/api/services", headers={"Authorization": f"Bearer {audited['secret']}"}, timeout=10)
+    assert answer.status_code == 200
+    rows = _csv_rows(http, skein, action="token.used")
+    assert any(audited["token"] in " ".join(row.values()) for row in rows), (
+        f"token.used names the token: {rows[-3:]}")
+
+
+def test_a_search_cannot_forge_an_audit_entry_with_a_line_break(skein, http, audited):
+    marker = f"forged-{skein.run_id}"
+    forged = f"{marker}\n2026-01-01T00:00:00Z,{ADMIN_NAME},user.disabled,everyone"
+    assert http.get(f"{skein.ui}/search", params={"service": forged}, timeout=10).status_code == 200
+    rows = _csv_rows(http, skein)
+    assert not [row for row in rows if row["action"] == "user.disabled" or row["time"].startswith("2026-01-01")], (
+        "no forged entry")
+    searched = [row for row in rows if marker in " ".join(row.values())]
+    assert len(searched) == 1 and searched[0]["action"] == "search.run", f"one entry for the one search: {searched}"
+    assert "\\n2026-01-01" in searched[0]["target"], f"the line break is a visible escape: {searched[0]['target']!r}"
 
 
 def test_the_csv_export_filters_by_action(skein, http, audited):
