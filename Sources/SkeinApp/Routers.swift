@@ -48,20 +48,29 @@ enum Routers {
         router.middlewares.add(FileMiddleware(publicDirectory, urlBasePath: "/static", searchForIndexHtml: false, logger: logger))
         router.middlewares.add(SessionAuthenticator(store: accounts.store, policy: accounts.sessionPolicy, cookie: cookie))
         router.middlewares.add(RouteGuard(policy: .standard))
+        // Reads of trace data (and each read token's use, once a minute) go to the audit log.
+        let readAudit = ReadAuditRecorder(store: accounts.store, logger: logger)
+        router.middlewares.add(TokenUseAuditMiddleware(recorder: readAudit))
+        let audit: @Sendable (SkeinRequestContext, AuditedRead) async -> Void = { context, read in
+            await readAudit.record(read, principal: context.principal, clientAddress: context.clientAddress)
+        }
+        let chrome: @Sendable (SkeinRequestContext) -> PageChrome = { PageChrome(context: $0) }
         let readiness = telemetry.readiness
         HealthController<SkeinRequestContext>(check: { await readiness.check() }).addRoutes(to: router)
         telemetry.metrics.addRoutes(to: router)
         let metrics = telemetry.metrics
-        IngestHealthController<SkeinRequestContext>(templates: templates, scrape: { await metrics.scrape() }, logger: logger)
-            .addRoutes(to: router)
+        IngestHealthController<SkeinRequestContext>(
+            templates: templates, scrape: { await metrics.scrape() }, logger: logger, chrome: chrome
+        ).addRoutes(to: router)
         // Pages and the API show only the services the principal's roles (or token) allow.
         let serviceScope: @Sendable (SkeinRequestContext) -> ServiceScope = { $0.principal?.serviceScope ?? .none }
         JaegerAPIController<SkeinRequestContext>(
-            reader: telemetry.reader, logger: logger, isDatabaseReachable: telemetry.isDatabaseReachable, serviceScope: serviceScope
+            reader: telemetry.reader, logger: logger, isDatabaseReachable: telemetry.isDatabaseReachable, serviceScope: serviceScope,
+            audit: audit
         ).addRoutes(to: router)
         PagesController<SkeinRequestContext>(
             reader: telemetry.reader, templates: templates, logger: logger, isDatabaseReachable: telemetry.isDatabaseReachable,
-            serviceScope: serviceScope
+            serviceScope: serviceScope, chrome: chrome, audit: audit
         ).addRoutes(to: router)
         AdminTokensController(store: accounts.store, templates: templates, access: .session, logger: logger).addRoutes(to: router)
         AdminAuditController(store: accounts.store, templates: templates, access: .session, logger: logger).addRoutes(to: router)

@@ -1,4 +1,6 @@
+import Accounts
 import CoreMetrics
+import Foundation
 import Hummingbird
 import HummingbirdTesting
 import Intake
@@ -74,12 +76,17 @@ import Testing
         skein_build_info{version="0.3.0-dev"} 1
         """
 
+    /// The header of an admin (who sees the Ingest link).
+    static let adminChrome = PageChrome(
+        principal: Principal(identity: .user(id: UUID(), name: "ada"), permissions: Set(Permission.allCases), serviceScope: .unrestricted),
+        signedIn: nil)
+
     static func render(_ exposition: String) async throws -> (status: HTTPResponse.Status, html: String, headers: HTTPFields) {
         let templates = try await PagesController<BasicRequestContext>.loadTemplates(directory: PagesTestTraces.templatesDirectory)
         let router = Router()
         IngestHealthController<BasicRequestContext>(
             templates: templates, scrape: { Array(exposition.utf8) }, logger: Logger(label: "ingest-health-test"),
-            nowUnixSeconds: { 1_763_700_000 + 3_725 }
+            nowUnixSeconds: { 1_763_700_000 + 3_725 }, chrome: { _ in Self.adminChrome }
         ).addRoutes(to: router)
         return try await Application(router: router).test(.router) { client in
             try await client.execute(uri: "/admin/ingest", method: .get) { response in
@@ -113,7 +120,7 @@ import Testing
         #expect(html.contains("<dd>50 MiB</dd>"))
         #expect(html.contains("up 1h 2m"))
         #expect(html.contains("version 0.3.0-dev"))
-        #expect(html.contains("There is no login yet"))
+        #expect(html.contains("Shown to roles with the <code>ingest.health.read</code> permission."))
         #expect(html.contains(#"<a href="/admin/ingest" aria-current="page">Ingest</a>"#))
     }
 

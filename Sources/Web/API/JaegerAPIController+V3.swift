@@ -7,20 +7,26 @@ extension JaegerAPIController {
     /// does, `{"result": {"resourceSpans": [...]}}`.
     func addV3Routes(to router: Router<Context>) {
         router.get("/api/v3/traces/{traceId}") { _, context in
-            await self.scoped(to: context).v3Trace(idText: context.parameters.get("traceId") ?? "")
+            let (response, read) = await self.scoped(to: context).v3Trace(idText: context.parameters.get("traceId") ?? "")
+            if let read { await self.audit(context, read) }
+            return response
         }
     }
 
-    func v3Trace(idText: String) async -> Response {
+    /// The trace as OTLP JSON, and the view to record when it was sent.
+    func v3Trace(idText: String) async -> (Response, AuditedRead?) {
         guard let id = TraceID(hex: idText), id.isValid else {
-            return Self.v3Error(400, "malformed trace id '\(idText)': expected up to 32 hex digits")
+            return (Self.v3Error(400, "malformed trace id '\(idText)': expected up to 32 hex digits"), nil)
         }
-        return await answer {
+        var read: AuditedRead?
+        let response = await answer {
             let spans = try await reader.trace(id: id)
             guard !spans.isEmpty else { return Self.v3Error(404, "trace not found") }
             let tracesData = try OTLPTraceCodec.encodeJSON(spans)
+            read = .traceViewed(id)
             return JaegerJSON.bytesResponse(Array(#"{"result":"#.utf8) + tracesData + [UInt8(ascii: "}")])
         }
+        return (response, read)
     }
 
     static func v3Error(_ code: Int, _ message: String) -> Response {

@@ -12,9 +12,14 @@ import TraceModel
 /// Every answer reads through a `ScopedTraceReader` for the requester's `ServiceScope`
 /// (`serviceScope`, asked once per request): spans outside it come back as placeholders with
 /// operation name and service `restricted` and no tags, logs or process tags.
+///
+/// `GET /api/traces/{traceId}?download=1` answers the same JSON as an attachment
+/// (`trace-{id}.json`). Trace fetches, searches and downloads are reported to `audit`
+/// (`AuditedRead`) once they were answered.
 public struct JaegerAPIController<Context: RequestContext>: Sendable {
     let baseReader: any TraceReader
     let serviceScope: @Sendable (Context) -> ServiceScope
+    let audit: @Sendable (Context, AuditedRead) async -> Void
     /// The scope of the request being answered (set by `scoped(to:)`).
     var scope = ServiceScope.unrestricted
     let logger: Logger
@@ -27,14 +32,18 @@ public struct JaegerAPIController<Context: RequestContext>: Sendable {
     ///   - now: the clock, Unix nanoseconds (injected for tests).
     ///   - isDatabaseReachable: asked after a read failed, to tell an outage (503) from a fault (500).
     ///   - serviceScope: the services the request may see (the principal's scope).
+    ///   - audit: told of each trace fetched, search run and trace downloaded
+    ///     (`ReadAuditRecorder.record`); it must not fail the answer, so it returns nothing.
     public init(
         reader: any TraceReader, logger: Logger, maxTraceLimit: Int = 1_500,
         now: @escaping @Sendable () -> UInt64 = { WallClock.unixNanos() },
         isDatabaseReachable: @escaping @Sendable () async -> Bool = { true },
-        serviceScope: @escaping @Sendable (Context) -> ServiceScope = { _ in .unrestricted }
+        serviceScope: @escaping @Sendable (Context) -> ServiceScope = { _ in .unrestricted },
+        audit: @escaping @Sendable (Context, AuditedRead) async -> Void = { _, _ in }
     ) {
         self.baseReader = reader
         self.serviceScope = serviceScope
+        self.audit = audit
         self.logger = logger
         self.maxTraceLimit = maxTraceLimit
         self.now = now
@@ -62,10 +71,16 @@ public struct JaegerAPIController<Context: RequestContext>: Sendable {
             await self.scoped(to: context).operations(QueryParameters(query: request.uri.query))
         }
         router.get("/api/traces") { request, context in
-            await self.scoped(to: context).findTraces(QueryParameters(query: request.uri.query))
+            let (response, read) = await self.scoped(to: context).findTraces(QueryParameters(query: request.uri.query))
+            if let read { await self.audit(context, read) }
+            return response
         }
-        router.get("/api/traces/{traceId}") { _, context in
-            await self.scoped(to: context).trace(idText: context.parameters.get("traceId") ?? "")
+        router.get("/api/traces/{traceId}") { request, context in
+            let download = ["1", "true"].contains(request.uri.queryParameters.get("download") ?? "")
+            let (response, read) = await self.scoped(to: context)
+                .trace(idText: context.parameters.get("traceId") ?? "", download: download)
+            if let read { await self.audit(context, read) }
+            return response
         }
         router.get("/api/dependencies") { request, context in
             await self.scoped(to: context).dependencies(QueryParameters(query: request.uri.query))
@@ -107,34 +122,51 @@ public struct JaegerAPIController<Context: RequestContext>: Sendable {
         }
     }
 
-    func findTraces(_ parameters: QueryParameters) async -> Response {
+    /// The search's answer, and the search to record when it was run.
+    func findTraces(_ parameters: QueryParameters) async -> (Response, AuditedRead?) {
         let search: JaegerSearchRequest
         do {
             search = try JaegerSearchRequest(parameters: parameters, nowUnixNano: now(), maxLimit: maxTraceLimit)
         } catch {
-            return JaegerJSON.error(error)
+            return (JaegerJSON.error(error), nil)
         }
-        return await answer {
+        var read: AuditedRead?
+        let response = await answer {
             let ids = search.traceIDs.isEmpty ? try await reader.findTraces(search.query).map(\.traceID) : search.traceIDs
             let spansByTrace = try await reader.traces(ids: ids)
             let dropped = try await reader.droppedSpanCounts(ids: Array(spansByTrace.keys))
             let traces = ids.compactMap { id in
                 spansByTrace[id].map { JaegerTrace(traceID: id, spans: $0, droppedSpanCount: dropped[id] ?? 0) }
             }
+            read = .searchRun(
+                search.traceIDs.isEmpty ? search.query.auditDescription : TraceQuery.auditDescription(traceIDs: search.traceIDs))
             return JaegerJSON.data(traces, total: traces.count)
         }
+        return (response, read)
     }
 
-    func trace(idText: String) async -> Response {
+    /// The trace's answer (as an attachment when `download`), and the view or export to record
+    /// when the trace was sent.
+    func trace(idText: String, download: Bool = false) async -> (Response, AuditedRead?) {
         guard let id = TraceID(hex: idText), id.isValid else {
-            return JaegerJSON.error(.badRequest("malformed trace id '\(idText)': expected up to 32 hex digits"))
+            return (JaegerJSON.error(.badRequest("malformed trace id '\(idText)': expected up to 32 hex digits")), nil)
         }
-        return await answer {
+        var read: AuditedRead?
+        let response = await answer {
             let spans = try await reader.trace(id: id)
             guard !spans.isEmpty else { return JaegerJSON.error(JaegerError(code: 404, msg: "trace not found")) }
             let dropped = try await reader.droppedSpanCounts(ids: [id])[id] ?? 0
-            return JaegerJSON.data([JaegerTrace(traceID: id, spans: spans, droppedSpanCount: dropped)], total: 1)
+            var response = JaegerJSON.data([JaegerTrace(traceID: id, spans: spans, droppedSpanCount: dropped)], total: 1)
+            if download {
+                // The id is hex digits only, so it needs no quoting in the file name.
+                response.headers[.contentDisposition] = "attachment; filename=\"trace-\(id.hex).json\""
+                read = .exported(id)
+            } else {
+                read = .traceViewed(id)
+            }
+            return response
         }
+        return (response, read)
     }
 
     func dependencies(_ parameters: QueryParameters) async -> Response {

@@ -3,7 +3,8 @@ import Foundation
 /// A decoded URL query string that keeps repeated parameters (Jaeger's `traceID=a&traceID=b`)
 /// and decodes `+` as a space, as Go's `url.ParseQuery` does.
 struct QueryParameters: Sendable {
-    private var pairs: [(name: String, value: String)]
+    /// Every parameter in order, repeated ones and empty values included.
+    private(set) var pairs: [(name: String, value: String)]
 
     init(query: String?) {
         pairs = []

@@ -45,7 +45,7 @@ public struct AdminAuditController<Context: RequestContext>: Sendable {
         let csv = parameters.get("format") == "csv"
         if let problem = filter.problem {
             if csv { return AdminResponse.text(.badRequest, problem) }
-            return render(AdminAuditPage(filter: filter, events: [], nextCursor: nil, problem: problem), status: .badRequest)
+            return render(AdminAuditPage(filter: filter, events: [], nextCursor: nil, problem: problem), status: .badRequest, context: context)
         }
         var query = AuditQuery(
             actions: filter.auditAction.map { [$0] } ?? [], from: filter.fromDate, until: filter.untilDate,
@@ -54,13 +54,13 @@ public struct AdminAuditController<Context: RequestContext>: Sendable {
             guard let user = try await store.user(named: filter.user) else {
                 let problem = "There is no user called \(filter.user)."
                 if csv { return AdminResponse.text(.badRequest, problem) }
-                return render(AdminAuditPage(filter: filter, events: [], nextCursor: nil, problem: problem), status: .ok)
+                return render(AdminAuditPage(filter: filter, events: [], nextCursor: nil, problem: problem), status: .ok, context: context)
             }
             query.actorUserID = user.id
         }
         if csv { return try await export(query, filter: filter, principal: principal, context: context) }
         let page = try await store.auditEvents(query)
-        return render(AdminAuditPage(filter: filter, events: page.events, nextCursor: page.nextCursor, problem: nil), status: .ok)
+        return render(AdminAuditPage(filter: filter, events: page.events, nextCursor: page.nextCursor, problem: nil), status: .ok, context: context)
     }
 
     /// Every matching entry as CSV; the export is audited first, so none is sent unrecorded.
@@ -85,7 +85,9 @@ public struct AdminAuditController<Context: RequestContext>: Sendable {
             body: ResponseBody(byteBuffer: buffer))
     }
 
-    private func render(_ page: AdminAuditPage, status: HTTPResponse.Status) -> Response {
+    private func render(_ page: AdminAuditPage, status: HTTPResponse.Status, context: Context) -> Response {
+        var page = page
+        page.chrome = access.chrome(context)
         guard let html = templates.render(page, withTemplate: "admin-audit") else {
             logger.error("Page template is missing", metadata: ["template": "admin-audit"])
             return AdminResponse.text(.internalServerError, "The page template is missing.")

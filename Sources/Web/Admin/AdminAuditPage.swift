@@ -22,6 +22,9 @@ struct AdminAuditPage: Sendable {
     }
 
     var title = "Audit log"
+    var navAudit = true
+    /// The header: who is signed in and the links they may follow.
+    var chrome = PageChrome.anonymous
     var user: String
     var from: String
     var to: String

@@ -141,7 +141,9 @@ public struct AdminTokensController<Context: RequestContext>: Sendable {
         let owners = try await store.users()
         let names = Dictionary(owners.map { ($0.id, $0.name) }, uniquingKeysWith: { first, _ in first })
         let csrfToken = access.csrf(context)?.token(for: Self.formPurpose) ?? ""
-        return AdminTokensPage(tokens: try await store.apiTokens(ownerUserID: nil), ownerNames: names, csrfToken: csrfToken, now: now())
+        var page = AdminTokensPage(tokens: try await store.apiTokens(ownerUserID: nil), ownerNames: names, csrfToken: csrfToken, now: now())
+        page.chrome = access.chrome(context)
+        return page
     }
 
     private func render(_ page: AdminTokensPage, status: HTTPResponse.Status) -> Response {

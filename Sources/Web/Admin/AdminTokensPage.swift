@@ -27,6 +27,9 @@ struct AdminTokensPage: Sendable {
     }
 
     var title = "API tokens"
+    var navTokens = true
+    /// The header: who is signed in and the links they may follow.
+    var chrome = PageChrome.anonymous
     var csrfToken: String
     var rows: [Row]
     var created: CreatedSecret?

@@ -6,16 +6,16 @@ import Accounts
 /// Page view models carry it as `chrome`; `header.mustache` renders it inside `{{#chrome}}`, so a
 /// link is shown only to those who may follow it (the route guard still decides on each request).
 public struct PageChrome: Sendable, Hashable {
-    public var signedIn: SignedInHeader?
-    public var showsSearch: Bool
-    public var showsIngest: Bool
-    public var showsUsers: Bool
-    public var showsRoles: Bool
-    public var showsTokens: Bool
-    public var showsAudit: Bool
-
-    /// True when at least one admin link is shown (the header then shows the admin menu).
-    public var showsAdmin: Bool { showsUsers || showsRoles || showsTokens || showsAudit }
+    public let signedIn: SignedInHeader?
+    public let showsSearch: Bool
+    public let showsIngest: Bool
+    public let showsUsers: Bool
+    public let showsRoles: Bool
+    public let showsTokens: Bool
+    public let showsAudit: Bool
+    /// True when at least one admin link is shown (the header then shows the admin group).
+    /// Stored, not computed: templates read properties by reflection, which sees stored ones only.
+    public let showsAdmin: Bool
 
     /// The header for `principal` (nil: an anonymous visitor, who sees no links at all).
     public init(principal: Principal?, signedIn: SignedInHeader?) {
@@ -27,6 +27,7 @@ public struct PageChrome: Sendable, Hashable {
         showsRoles = can(.rolesManage)
         showsTokens = can(.tokensManage)
         showsAudit = can(.auditRead)
+        showsAdmin = showsUsers || showsRoles || showsTokens || showsAudit
     }
 
     /// An anonymous visitor's header: no name, no links (the default where no principal is known).

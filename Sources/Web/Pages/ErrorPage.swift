@@ -4,6 +4,8 @@ struct ErrorPage: Sendable {
     var heading: String
     var message: String
     var statusCode: Int
+    /// The header: who is signed in and the links they may follow.
+    var chrome = PageChrome.anonymous
     /// Further paragraphs, after the message.
     var details: [String] = []
     /// Offer a link to `/readyz` (for outages: it says what is not ready).

@@ -2,6 +2,8 @@
 struct LandingPage: Sendable {
     var title = "Skein"
     var navHome = true
+    /// The header: who is signed in and the links they may follow.
+    var chrome = PageChrome.anonymous
     var services: [ServiceChip]
     var hasServices: Bool
     var totalSpans: Int

@@ -13,11 +13,17 @@ import TraceModel
 ///
 /// Every page reads through a `ScopedTraceReader` for the requester's `ServiceScope`
 /// (`serviceScope`, asked once per request), so services and spans outside it are not shown.
+/// Each page's header is `chrome` of the request (signed-in name, links the principal may follow).
+/// A trace shown and a search run with filters are reported to `audit` (`AuditedRead`).
 public struct PagesController<Context: RequestContext>: Sendable {
     let baseReader: any TraceReader
     let serviceScope: @Sendable (Context) -> ServiceScope
+    let chrome: @Sendable (Context) -> PageChrome
+    let audit: @Sendable (Context, AuditedRead) async -> Void
     /// The scope of the request being answered (set by `scoped(to:)`).
     var scope = ServiceScope.unrestricted
+    /// The header of the request being answered (set by `scoped(to:)`).
+    var pageChrome = PageChrome.anonymous
     let templates: MustacheLibrary
     let logger: Logger
     let now: @Sendable () -> UInt64
@@ -26,24 +32,33 @@ public struct PagesController<Context: RequestContext>: Sendable {
     public init(
         reader: any TraceReader, templates: MustacheLibrary, logger: Logger,
         isDatabaseReachable: @escaping @Sendable () async -> Bool = { true },
-        serviceScope: @escaping @Sendable (Context) -> ServiceScope = { _ in .unrestricted }
+        serviceScope: @escaping @Sendable (Context) -> ServiceScope = { _ in .unrestricted },
+        chrome: @escaping @Sendable (Context) -> PageChrome = { _ in .anonymous },
+        audit: @escaping @Sendable (Context, AuditedRead) async -> Void = { _, _ in }
     ) {
         self.init(
             reader: reader, templates: templates, logger: logger, now: { WallClock.unixNanos() },
-            isDatabaseReachable: isDatabaseReachable, serviceScope: serviceScope)
+            isDatabaseReachable: isDatabaseReachable, serviceScope: serviceScope, chrome: chrome, audit: audit)
     }
 
     /// - Parameters:
     ///   - now: the clock, in Unix nanoseconds (injected by tests).
     ///   - isDatabaseReachable: asked after a read failed, to tell an outage (503) from a fault (500).
     ///   - serviceScope: the services the request may see (the signed-in principal's scope).
+    ///   - chrome: the page header for the request.
+    ///   - audit: told of each trace shown and search run (`ReadAuditRecorder.record`); it must
+    ///     not fail the page, so it returns nothing.
     public init(
         reader: any TraceReader, templates: MustacheLibrary, logger: Logger, now: @escaping @Sendable () -> UInt64,
         isDatabaseReachable: @escaping @Sendable () async -> Bool = { true },
-        serviceScope: @escaping @Sendable (Context) -> ServiceScope = { _ in .unrestricted }
+        serviceScope: @escaping @Sendable (Context) -> ServiceScope = { _ in .unrestricted },
+        chrome: @escaping @Sendable (Context) -> PageChrome = { _ in .anonymous },
+        audit: @escaping @Sendable (Context, AuditedRead) async -> Void = { _, _ in }
     ) {
         self.baseReader = reader
         self.serviceScope = serviceScope
+        self.chrome = chrome
+        self.audit = audit
         self.templates = templates
         self.logger = logger
         self.now = now
@@ -53,10 +68,11 @@ public struct PagesController<Context: RequestContext>: Sendable {
     /// What pages read through: the base reader restricted to the request's scope.
     var reader: ScopedTraceReader { ScopedTraceReader(base: baseReader, scope: scope) }
 
-    /// This controller answering a request of `context`, within its service scope.
+    /// This controller answering a request of `context`, within its service scope and with its header.
     func scoped(to context: Context) -> Self {
         var scoped = self
         scoped.scope = serviceScope(context)
+        scoped.pageChrome = chrome(context)
         return scoped
     }
 
@@ -70,11 +86,14 @@ public struct PagesController<Context: RequestContext>: Sendable {
             try await self.scoped(to: context).landing().response(from: request, context: context).askingToRetryWhenUnavailable()
         }
         router.get("/search") { request, context in
-            try await self.scoped(to: context).search(request).response(from: request, context: context).askingToRetryWhenUnavailable()
+            let (page, read) = await self.scoped(to: context).search(request)
+            if let read { await self.audit(context, read) }
+            return try page.response(from: request, context: context).askingToRetryWhenUnavailable()
         }
         router.get("/trace/:traceID") { request, context in
-            try await self.scoped(to: context).trace(request, id: context.parameters.get("traceID") ?? "")
-                .response(from: request, context: context).askingToRetryWhenUnavailable()
+            let (page, read) = await self.scoped(to: context).trace(request, id: context.parameters.get("traceID") ?? "")
+            if let read { await self.audit(context, read) }
+            return try page.response(from: request, context: context).askingToRetryWhenUnavailable()
         }
     }
 
@@ -86,25 +105,29 @@ public struct PagesController<Context: RequestContext>: Sendable {
             let activity = try await reader.serviceActivity(
                 startUnixNano: now > 86_400_000_000_000 ? now - 86_400_000_000_000 : 0, endUnixNano: now
             )
-            let page = LandingPage(
+            var page = LandingPage(
                 services: activity.map { ServiceChip(name: $0.service, count: $0.spanCount, errorCount: $0.errorCount) },
                 hasServices: !activity.isEmpty,
                 totalSpans: activity.reduce(0) { $0 + $1.spanCount },
                 totalErrors: activity.reduce(0) { $0 + $1.errorCount }
             )
+            page.chrome = pageChrome
             return render(page, template: "index")
         } catch {
             return await readFailed(error)
         }
     }
 
-    func search(_ request: Request) async -> HTMLPage {
+    /// The search page, and the search to record when one was run with filters from the request
+    /// (the bare `/search` lists the last hour unasked, which is not recorded).
+    func search(_ request: Request) async -> (HTMLPage, AuditedRead?) {
         let now = self.now()
-        let parameters = request.uri.queryParameters.map { (String($0.key), String($0.value)) }
+        // Decoded like a browser's form submission: `+` is a space (Hummingbird's query parser keeps it).
+        let parameters = QueryParameters(query: request.uri.query).pairs.map { ($0.name, $0.value) }
         var form = SearchForm(parameters: parameters, nowUnixNano: now)
-        if let jump = request.uri.queryParameters.get("trace")?.trimmingWhitespace(), !jump.isEmpty {
+        if let jump = parameters.first(where: { $0.0 == "trace" })?.1.trimmingWhitespace(), !jump.isEmpty {
             if jump.count == 16 || jump.count == 32, let traceID = TraceID(hex: jump), traceID.isValid {
-                return .redirect(to: "/trace/" + traceID.hex)
+                return (.redirect(to: "/trace/" + traceID.hex), nil)
             }
             form.problems.append("“\(jump)” is not a trace id: a trace id is 32 hexadecimal digits.")
             form.query = nil
@@ -119,53 +142,58 @@ public struct PagesController<Context: RequestContext>: Sendable {
                 }
             }
             var results: [TraceSummary]?
+            var read: AuditedRead?
             if let query = form.query {
                 results = Array(try await reader.findTraces(query).prefix(query.limit))
+                if !parameters.isEmpty { read = .searchRun(query.auditDescription) }
             }
-            let page = SearchPage(
+            var page = SearchPage(
                 form: form, services: services, operations: operations, results: results, now: now,
                 parameters: parameters, hasRestrictedRoot: reader.hasRestrictedRoot
             )
-            return render(page, template: "search", status: form.problems.isEmpty ? .ok : .badRequest)
+            page.chrome = pageChrome
+            return (render(page, template: "search", status: form.problems.isEmpty ? .ok : .badRequest), read)
         } catch {
-            return await readFailed(error)
+            return (await readFailed(error), nil)
         }
     }
 
-    func trace(_ request: Request, id: String) async -> HTMLPage {
+    /// The trace page, and the view to record when the trace was shown.
+    func trace(_ request: Request, id: String) async -> (HTMLPage, AuditedRead?) {
         guard id.count == 16 || id.count == 32, let traceID = TraceID(hex: id), traceID.isValid else {
-            return errorPage(
+            return (errorPage(
                 status: .badRequest, heading: "That is not a trace id",
                 message: "A trace id is 32 hexadecimal digits (16 are accepted too), and not all zeros."
-            )
+            ), nil)
         }
         var selected: SpanID?
         if let spanText = request.uri.queryParameters.get("span"), !spanText.isEmpty {
             guard spanText.count <= 16, let spanID = SpanID(hex: spanText) else {
-                return errorPage(
+                return (errorPage(
                     status: .badRequest, heading: "That is not a span id",
                     message: "A span id is 16 hexadecimal digits."
-                )
+                ), nil)
             }
             selected = spanID
         }
         do {
             let trace = try await reader.scopedTrace(id: traceID)
             guard !trace.isEmpty else {
-                return errorPage(
+                return (errorPage(
                     status: .notFound, heading: "Trace not found",
                     message: "No spans of trace \(traceID.hex) have been received, or they have expired. "
                         + "Spans can take a few seconds to arrive; try again, or search for it."
-                )
+                ), nil)
             }
             let tree = TraceTree(spans: trace.spans)
             let dropped = try await reader.droppedSpanCounts(ids: [traceID])[traceID] ?? 0
-            let page = TracePage(
+            var page = TracePage(
                 tree: tree, traceID: traceID, selected: selected, now: now(), droppedSpanCount: dropped,
                 isRestricted: trace.isRestrictedPlaceholder)
-            return render(page, template: "trace")
+            page.chrome = pageChrome
+            return (render(page, template: "trace"), .traceViewed(traceID))
         } catch {
-            return await readFailed(error)
+            return (await readFailed(error), nil)
         }
     }
 
@@ -180,7 +208,8 @@ public struct PagesController<Context: RequestContext>: Sendable {
     }
 
     func errorPage(status: HTTPResponse.Status, heading: String, message: String) -> HTMLPage {
-        let page = ErrorPage(title: heading, heading: heading, message: message, statusCode: status.code)
+        var page = ErrorPage(title: heading, heading: heading, message: message, statusCode: status.code)
+        page.chrome = pageChrome
         return render(page, template: "error", status: status)
     }
 
@@ -188,7 +217,7 @@ public struct PagesController<Context: RequestContext>: Sendable {
     func readFailed(_ error: any Error) async -> HTMLPage {
         logger.error("Trace store failed while rendering a page", metadata: ["error": "\(String(reflecting: error))"])
         guard await isDatabaseReachable() else {
-            let page = ErrorPage(
+            var page = ErrorPage(
                 title: "Database unavailable", heading: "Database unavailable",
                 message: "Skein cannot reach its PostgreSQL database just now, so it cannot read traces.",
                 statusCode: HTTPResponse.Status.serviceUnavailable.code,
@@ -197,6 +226,7 @@ public struct PagesController<Context: RequestContext>: Sendable {
                     "Meanwhile Skein refuses incoming spans with 503 and Retry-After, so OpenTelemetry SDKs and collectors keep them and send them again later.",
                 ],
                 linksReadiness: true)
+            page.chrome = pageChrome
             return render(page, template: "error", status: .serviceUnavailable)
         }
         return errorPage(

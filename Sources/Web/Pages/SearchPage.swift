@@ -36,6 +36,8 @@ struct SearchPage: Sendable {
 
     var title = "Search traces"
     var navSearch = true
+    /// The header: who is signed in and the links they may follow.
+    var chrome = PageChrome.anonymous
     var form: SearchForm
     var serviceOptions: [Option]
     var operationOptions: [Option]

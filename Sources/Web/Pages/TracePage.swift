@@ -54,6 +54,8 @@ struct TracePage: Sendable {
 
     var title: String
     var navSearch = true
+    /// The header: who is signed in and the links they may follow.
+    var chrome = PageChrome.anonymous
     var traceID: String
     var hasRoot: Bool
     var rootService: String

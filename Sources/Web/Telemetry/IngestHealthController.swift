@@ -6,20 +6,25 @@ import Mustache
 /// `GET /admin/ingest`: the ingest-health page for admins, rendered from the same exposition text
 /// `/metrics` serves (one source of truth), refreshed by the browser every few seconds.
 ///
-/// There is no login yet (issue 5 adds accounts): the page is open to whoever reaches the UI port.
+/// The route guard lets only principals with `ingest.health.read` through; the page header is
+/// `chrome` of the request.
 public struct IngestHealthController<Context: RequestContext>: Sendable {
     let templates: MustacheLibrary
     let scrape: @Sendable () async -> [UInt8]
     let logger: Logger
     let nowUnixSeconds: @Sendable () -> Double
+    let chrome: @Sendable (Context) -> PageChrome
 
     /// - Parameters:
     ///   - scrape: the metrics exposition, as `MetricsController.scrape()` gives it.
     ///   - nowUnixSeconds: the clock (injected by tests).
+    ///   - chrome: the page header for the request.
     public init(
         templates: MustacheLibrary, scrape: @escaping @Sendable () async -> [UInt8], logger: Logger,
-        nowUnixSeconds: @escaping @Sendable () -> Double = { Date().timeIntervalSince1970 }
+        nowUnixSeconds: @escaping @Sendable () -> Double = { Date().timeIntervalSince1970 },
+        chrome: @escaping @Sendable (Context) -> PageChrome = { _ in .anonymous }
     ) {
+        self.chrome = chrome
         self.templates = templates
         self.scrape = scrape
         self.logger = logger
@@ -27,12 +32,13 @@ public struct IngestHealthController<Context: RequestContext>: Sendable {
     }
 
     public func addRoutes(to router: Router<Context>) {
-        router.get("/admin/ingest") { _, _ in await self.page() }
+        router.get("/admin/ingest") { _, context in await self.page(chrome: self.chrome(context)) }
     }
 
-    func page() async -> Response {
+    func page(chrome: PageChrome = .anonymous) async -> Response {
         let metrics = PrometheusText(bytes: await scrape())
-        let page = IngestHealthPage(metrics: metrics, nowUnixSeconds: nowUnixSeconds())
+        var page = IngestHealthPage(metrics: metrics, nowUnixSeconds: nowUnixSeconds())
+        page.chrome = chrome
         guard let html = templates.render(page, withTemplate: "admin-ingest") else {
             logger.error("Page template is missing", metadata: ["template": "admin-ingest"])
             return Self.html("<!doctype html><title>Skein</title><p>The page template is missing.</p>", status: .internalServerError)

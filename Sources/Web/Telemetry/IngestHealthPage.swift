@@ -34,6 +34,8 @@ struct IngestHealthPage: Sendable {
 
     var title = "Ingest health"
     var navIngest = true
+    /// The header: who is signed in and the links they may follow.
+    var chrome = PageChrome.anonymous
     var refreshSeconds = 10
     var protocols: [ProtocolRow]
     var drops: [ReasonRow]

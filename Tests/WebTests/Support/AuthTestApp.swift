@@ -15,6 +15,8 @@ struct AuthTestApp: Sendable {
     let hasher = PasswordHasher(cost: 4)
     let throttle: LoginThrottle
     let logger: Logger
+    /// The trace store pages and the API read (empty unless a test writes to it).
+    let traces = InMemoryTraceStore()
 
     init(database: AuthTestDatabase, throttle: LoginThrottle = LoginThrottle()) async throws {
         store = PostgresAccountStore(client: database.client, logger: database.logger)
@@ -31,14 +33,22 @@ struct AuthTestApp: Sendable {
         let router = Router(context: SkeinRequestContext.self)
         router.middlewares.add(SessionAuthenticator(store: store, cookie: cookie))
         router.middlewares.add(RouteGuard(policy: .standard))
-        let reader = InMemoryTraceStore()
+        let readAudit = ReadAuditRecorder(store: store, logger: logger)
+        router.middlewares.add(TokenUseAuditMiddleware(recorder: readAudit))
+        let audit: @Sendable (SkeinRequestContext, AuditedRead) async -> Void = { context, read in
+            await readAudit.record(read, principal: context.principal, clientAddress: context.clientAddress)
+        }
+        let chrome: @Sendable (SkeinRequestContext) -> PageChrome = { PageChrome(context: $0) }
         HealthController<SkeinRequestContext>(isReady: { true }).addRoutes(to: router)
         MetricsController<SkeinRequestContext>(exposition: { [] }).addRoutes(to: router)
-        IngestHealthController<SkeinRequestContext>(templates: templates, scrape: { [] }, logger: logger).addRoutes(to: router)
-        let serviceScope: @Sendable (SkeinRequestContext) -> ServiceScope = { $0.principal?.serviceScope ?? .none }
-        JaegerAPIController<SkeinRequestContext>(reader: reader, logger: logger, serviceScope: serviceScope).addRoutes(to: router)
-        PagesController<SkeinRequestContext>(reader: reader, templates: templates, logger: logger, serviceScope: serviceScope)
+        IngestHealthController<SkeinRequestContext>(templates: templates, scrape: { [] }, logger: logger, chrome: chrome)
             .addRoutes(to: router)
+        let serviceScope: @Sendable (SkeinRequestContext) -> ServiceScope = { $0.principal?.serviceScope ?? .none }
+        JaegerAPIController<SkeinRequestContext>(reader: traces, logger: logger, serviceScope: serviceScope, audit: audit)
+            .addRoutes(to: router)
+        PagesController<SkeinRequestContext>(
+            reader: traces, templates: templates, logger: logger, serviceScope: serviceScope, chrome: chrome, audit: audit
+        ).addRoutes(to: router)
         AdminTokensController(store: store, templates: templates, access: .session, logger: logger).addRoutes(to: router)
         AdminAuditController(store: store, templates: templates, access: .session, logger: logger).addRoutes(to: router)
         AdminUsersController(store: store, templates: templates, access: .session, hasher: hasher, logger: logger).addRoutes(to: router)
