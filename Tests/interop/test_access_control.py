@@ -38,7 +38,11 @@ def shared_trace(skein, http) -> tuple[str, str]:
     child = span(trace_id, "load cart", parent=root.span_id, offset_ms=5)
     send(skein, one_request({service: [root, child]}))
     wait_for_trace(http, skein, trace_id.hex(), 2)
+    _child_span_ids[trace_id.hex()] = child.span_id.hex()
     return trace_id.hex(), service
+
+
+_child_span_ids: dict[str, str] = {}  # trace id -> the child span's id (for a share link with ?span=)
 
 
 @pytest.fixture(scope="module")
@@ -57,13 +61,15 @@ def read_token(skein, http) -> str:
 
 def test_a_share_link_opened_signed_out_leads_through_the_login_page_back_to_the_trace(skein, viewer, shared_trace, artifacts):
     trace_id, service = shared_trace
+    link = f"/trace/{trace_id}?span={_child_span_ids[trace_id]}"
     with fresh_chromium() as browser:
-        browser.get(f"{skein.ui}/trace/{trace_id}")
+        browser.get(f"{skein.ui}{link}")
         assert path_of(browser) == "/login", "a signed-out browser is asked to sign in"
-        assert f"/trace/{trace_id}" in browser.find_element("css selector", "input[name=next]").get_attribute("value")
+        assert browser.find_element("css selector", "input[name=next]").get_attribute("value") == link
 
         submit_login_form(browser, viewer, VIEWER_PASSWORD)
         wait_until(browser, lambda d: path_of(d) == f"/trace/{trace_id}", message="back on the shared trace")
+        assert browser.current_url == f"{skein.ui}{link}", "with its query"
         browser.save_screenshot(str(artifacts / "share-link-after-login.png"))
         names = [r.text for r in browser.find_elements("css selector", ".waterfall .row .op")]
         assert names == ["GET /shared", "load cart"], "the trace is shown"
