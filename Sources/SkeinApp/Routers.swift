@@ -74,6 +74,7 @@ enum Routers {
         ).addRoutes(to: router)
         AdminTokensController(store: accounts.store, templates: templates, access: .session, logger: logger).addRoutes(to: router)
         AdminAuditController(store: accounts.store, templates: templates, access: .session, logger: logger).addRoutes(to: router)
+        AdminRolesController(store: accounts.store, templates: templates, access: .session, logger: logger).addRoutes(to: router)
         AdminUsersController(store: accounts.store, templates: templates, access: .session, hasher: accounts.hasher, logger: logger)
             .addRoutes(to: router)
         LoginController(store: accounts.store, signIn: accounts.signIn, templates: templates, cookie: cookie).addRoutes(to: router)

@@ -51,6 +51,7 @@ struct AuthTestApp: Sendable {
         ).addRoutes(to: router)
         AdminTokensController(store: store, templates: templates, access: .session, logger: logger).addRoutes(to: router)
         AdminAuditController(store: store, templates: templates, access: .session, logger: logger).addRoutes(to: router)
+        AdminRolesController(store: store, templates: templates, access: .session, logger: logger).addRoutes(to: router)
         AdminUsersController(store: store, templates: templates, access: .session, hasher: hasher, logger: logger).addRoutes(to: router)
         LoginController(store: store, signIn: signIn, templates: templates, cookie: cookie).addRoutes(to: router)
         AccountController(store: store, signIn: signIn, hasher: hasher, throttle: throttle, templates: templates, cookie: cookie, logger: logger)
