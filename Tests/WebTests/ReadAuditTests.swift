@@ -145,6 +145,16 @@ import TraceModel
         }
     }
 
+    @Test func anOTLPJSONFetchThroughTheV3APIIsRecordedAsAView() async throws {
+        try await AuthTestDatabase.with { database in
+            let (app, _, cookie) = try await Self.viewerApp(database)
+            #expect(try await Self.get("/api/v3/traces/\(Self.traceHex)", headers: [.cookie: cookie], app: app).0 == .ok)
+            let reads = try await Self.reads(app)
+            #expect(reads.map(\.action) == [.traceViewed])
+            #expect(reads.first?.target == Self.traceHex)
+        }
+    }
+
     @Test func aSessionRequestIsNeverRecordedAsATokenUse() async throws {
         try await AuthTestDatabase.with { database in
             let (app, _, cookie) = try await Self.viewerApp(database)

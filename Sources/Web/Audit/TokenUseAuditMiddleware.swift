@@ -16,10 +16,19 @@ public struct TokenUseAuditMiddleware: RouterMiddleware {
     }
 
     public func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
-        let response = try await next(request, context)
-        if case .apiToken = context.principal?.identity, let pattern = context.endpointPath {
-            await recorder.recordTokenUse(principal: context.principal, routePattern: pattern, clientAddress: context.clientAddress)
+        do {
+            let response = try await next(request, context)
+            await record(context)
+            return response
+        } catch {
+            // A route that answered by throwing (a 400, say) was still reached with the token.
+            await record(context)
+            throw error
         }
-        return response
+    }
+
+    private func record(_ context: Context) async {
+        guard case .apiToken = context.principal?.identity, let pattern = context.endpointPath else { return }
+        await recorder.recordTokenUse(principal: context.principal, routePattern: pattern, clientAddress: context.clientAddress)
     }
 }
