@@ -203,3 +203,23 @@ def test_a_token_form_posted_from_another_origin_is_refused_even_with_its_csrf_t
                     data={"csrf_token": token, "name": name, "kind": "ingest", "expires_in_days": "7"})
     assert own.status_code == 200 and 'id="token-secret"' in own.text, f"answered {own.status_code}"
     assert name in _token_names(skein, http)
+
+
+def test_each_sign_in_sets_a_new_http_only_same_site_lax_session_cookie(skein, viewer):
+    cookies = []
+    for _ in range(2):
+        with requests.Session() as browser:
+            form = browser.get(f"{skein.ui}/login", timeout=10)
+            pre_session = dict(browser.cookies)
+            token = re.search(r'name="csrf_token" value="([^"]+)"', form.text).group(1)
+            answer = browser.post(f"{skein.ui}/login", headers={"Origin": skein.ui}, allow_redirects=False, timeout=30,
+                                  data={"username": viewer, "password": VIEWER_PASSWORD, "csrf_token": token, "next": "/"})
+        assert answer.status_code == 303
+        set_cookie = next(c for c in answer.raw.headers.getlist("Set-Cookie") if c.startswith("skein_session="))
+        attributes = [part.strip().lower() for part in set_cookie.split(";")]
+        assert "httponly" in attributes and "samesite=lax" in attributes and "path=/" in attributes, set_cookie
+        assert "secure" not in attributes, "plain HTTP: no Secure attribute (the TLS suite checks it there)"
+        value = set_cookie.split(";")[0].split("=", 1)[1]
+        assert value not in pre_session.values(), "the session id is new, not the pre-sign-in cookie"
+        cookies.append(value)
+    assert cookies[0] != cookies[1], "every sign-in gets its own session id"

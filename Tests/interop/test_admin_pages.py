@@ -11,8 +11,8 @@ from selenium.webdriver.support.ui import Select
 
 import raw_otlp
 from accounts_helpers import (
-    assert_no_script_ran, browser_sign_in, fresh_chromium, one_request, page_text, path_of, send, span,
-    wait_for_trace, wait_until,
+    assert_no_script_ran, browser_sign_in, create_user, fresh_chromium, one_request, page_text, path_of, send, span,
+    submit_login_form, wait_for_trace, wait_until,
 )
 from conftest import ADMIN_NAME, ADMIN_PASSWORD
 
@@ -172,3 +172,28 @@ def test_the_read_token_reads_services_within_its_scope(skein, read_token, servi
     assert services["allowed"] in names and services["hidden"] not in names, names
     refused = requests.get(f"{skein.ui}/api/services", headers={"Authorization": f"Bearer {read_token}x"}, timeout=10)
     assert refused.status_code == 401
+
+
+def test_disabling_a_user_in_chromium_ends_their_session_and_their_sign_in(skein, admin_browser, artifacts):
+    name = f"leaver-{skein.run_id}"
+    password = "leaver passphrase here"
+    create_user(skein, name, password, roles=("viewer",))
+    with fresh_chromium() as leaver:
+        browser_sign_in(leaver, skein.ui, name, password)
+        leaver.get(f"{skein.ui}/search")
+        assert path_of(leaver) == "/search"
+
+        admin_browser.get(f"{skein.ui}/admin/users")
+        admin_browser.find_element("xpath", f"//table[@id='users']//a[normalize-space()='{name}']").click()
+        wait_until(admin_browser, lambda d: d.find_elements("css selector", "#user-disable"), message="the user's page")
+        admin_browser.find_element("css selector", "#user-disable button[type=submit]").click()
+        wait_until(admin_browser, lambda d: d.find_elements("css selector", "#user-enable, .problem"),
+                   message="the user is disabled")
+        admin_browser.save_screenshot(str(artifacts / "admin-user-disabled.png"))
+        assert not admin_browser.find_elements("css selector", ".problem")
+
+        leaver.get(f"{skein.ui}/search")
+        assert path_of(leaver) == "/login", "the disabled user's session has ended"
+        submit_login_form(leaver, name, password)
+        wait_until(leaver, lambda d: d.find_elements("css selector", ".problem"), message="sign-in refused")
+        assert path_of(leaver) == "/login"
