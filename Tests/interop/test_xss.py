@@ -1,7 +1,8 @@
 """Markup in span data stays text in a real Chromium: service names, span names, attribute keys and
 values and event names that hold a <script> or an <img onerror> are shown as typed on the landing
 page, the search results, the trace page with the span detail open, and the audit log (which
-records the search for them) — and nothing runs."""
+records the search for them); so are a display name, a role name and a token name on the pages
+that show them — and nothing runs."""
 
 from __future__ import annotations
 
@@ -11,7 +12,8 @@ import pytest
 
 import raw_otlp
 from accounts_helpers import (
-    assert_no_script_ran, browser_sign_in, fresh_chromium, one_request, page_text, send, span, wait_for_trace,
+    assert_no_script_ran, browser_sign_in, create_user, csrf_token_of, fresh_chromium, one_request, page_text, send,
+    span, wait_for_trace,
 )
 from conftest import ADMIN_NAME, ADMIN_PASSWORD
 
@@ -87,3 +89,33 @@ def test_the_audit_log_shows_a_search_for_hostile_names_as_text(skein, admin_bro
     assert any(f'service="{service_start}' in row and "><img src=x onerror=" in row and f'tags=k="{SCRIPT}"' in row
                for row in rows), "the search is audited with its filters as text: " + repr(rows[:3])
     assert_no_script_ran(admin_browser)
+
+
+def test_markup_in_a_display_name_a_role_name_and_a_token_name_stays_text(skein, http, admin_browser, artifacts):
+    name, password = f"xss-eve-{skein.run_id}", "eve types markup everywhere"
+    display_name = f"Eve {SCRIPT}"
+    role_name = f"r {IMG}"
+    token_name = f"t {SCRIPT} {IMG}"
+    create_user(skein, name, password, roles=("viewer",), display_name=display_name)
+    for path, fields in (("/admin/roles", {"name": role_name, "permission": "traces.read", "services": ""}),
+                         ("/admin/tokens", {"name": token_name, "kind": "read", "services": "", "expires_in_days": "7"})):
+        page = http.get(f"{skein.ui}{path}", timeout=10)
+        answer = http.post(f"{skein.ui}{path}", headers={"Origin": skein.ui}, allow_redirects=False, timeout=15,
+                           data={"csrf_token": csrf_token_of(page.text, path), **fields})
+        assert answer.status_code in (200, 303), f"POST {path} answered {answer.status_code}: {answer.text[:300]}"
+
+    with fresh_chromium() as eve:
+        browser_sign_in(eve, skein.ui, name, password)
+        eve.get(f"{skein.ui}/search")
+        assert name in eve.find_element("css selector", "header").text, "the header names Eve"
+        assert_no_script_ran(eve)
+        eve.get(f"{skein.ui}/account")
+        assert display_name in page_text(eve), "/account shows Eve's display name as typed"
+        assert_no_script_ran(eve)
+
+    for path, typed in (("/admin/users", display_name), ("/admin/roles", role_name), ("/admin/tokens", token_name),
+                        ("/admin/audit", role_name)):
+        admin_browser.get(f"{skein.ui}{path}")
+        admin_browser.save_screenshot(str(artifacts / f"xss-{path.strip('/').replace('/', '-')}.png"))
+        assert typed in page_text(admin_browser), f"{typed!r} is shown as typed on {path}"
+        assert_no_script_ran(admin_browser)
