@@ -197,3 +197,18 @@ def test_disabling_a_user_in_chromium_ends_their_session_and_their_sign_in(skein
         submit_login_form(leaver, name, password)
         wait_until(leaver, lambda d: d.find_elements("css selector", ".problem"), message="sign-in refused")
         assert path_of(leaver) == "/login"
+
+
+def test_the_scoped_users_jaeger_api_applies_the_same_scope(skein, scoped_user, services, crossing_traces):
+    from accounts_helpers import session_for
+
+    api = session_for(skein.ui, scoped_user, SCOPED_PASSWORD)
+    names = api.get(f"{skein.ui}/api/services", timeout=10).json()["data"]
+    assert services["allowed"] in names and services["hidden"] not in names, names
+    for trace_id in (crossing_traces["allowed_root"], crossing_traces["hidden_root"]):
+        answer = api.get(f"{skein.ui}/api/traces/{trace_id}", timeout=10)
+        assert answer.status_code == 200, answer.text[:200]
+        for hidden in (services["hidden"], "vault.read card", "vault.rotate keys", "vault.key", SECRET_VALUE):
+            assert hidden not in answer.text, f"{hidden!r} of the hidden service reached the API answer"
+    found = api.get(f"{skein.ui}/api/traces", params={"service": services["hidden"]}, timeout=10)
+    assert found.status_code in (200, 403) and not (found.json().get("data") or []), found.text[:200]
