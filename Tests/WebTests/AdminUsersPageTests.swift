@@ -180,6 +180,9 @@ import Testing
                     #expect(response.status == .seeOther)
                     #expect(response.headers[.location] == "/admin/users/\(Self.id(vic))?done=disabled")
                 }
+                // Ended in the store by the disabling itself, before the cookie is presented again.
+                let vicSecret = String(vicCookie.dropFirst("skein_session=".count))
+                #expect(try await harness.app.store.session(idHash: SecretToken.hash(vicSecret)) == nil)
                 try await client.execute(uri: "/", method: .get, headers: [.cookie: vicCookie]) { response in
                     #expect(response.status == .found)
                     #expect(response.headers[.location]?.hasPrefix("/login") == true)
@@ -201,6 +204,7 @@ import Testing
             let audit = try await harness.app.store.auditEvents(AuditQuery(actions: [.userDisabled]))
             #expect(audit.events.map(\.target) == ["vic"])
             #expect(audit.events.first?.actorName == "ada")
+            #expect(audit.events.first?.after == "{\"sessions_ended\":1,\"status\":\"disabled\"}")
         }
     }
 
