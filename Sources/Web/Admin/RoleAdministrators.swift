@@ -1,18 +1,16 @@
 import Accounts
 
-/// Whether someone could still administer Skein: an enabled user whose roles give both
-/// `users.manage` and `roles.manage`. A role change that would take the last such person's power
-/// away is refused, so nobody locks everyone out of the user and role pages.
+/// The role pages' side of `AccountManagers`: whether changing or deleting a role would take the
+/// power to manage users and roles from the last enabled user who has it (the users pages refuse
+/// the same for a change of someone's roles or a disabled account).
 enum RoleAdministrators {
-    /// Whether some enabled user among `users` holds both permissions through `roles`.
+    /// Whether some user among `users` is a manager (`AccountManagers.isManager`) with `roles`.
     static func exist(users: [User], roles: [Role]) -> Bool {
-        users.contains { user in
-            let principal = Principal(user: user, roles: roles)
-            return principal.can(.usersManage) && principal.can(.rolesManage)
-        }
+        users.contains { AccountManagers.isManager($0, roles: roles) }
     }
 
-    /// Whether changing the roles from `before` to `after` leaves no administrator where there was one.
+    /// Whether redefining the roles from `before` to `after` leaves no manager where there was one.
+    /// A change is never refused for a state it did not cause: with no manager before, it is accepted.
     static func wouldAllBeLost(users: [User], before: [Role], after: [Role]) -> Bool {
         exist(users: users, roles: before) && !exist(users: users, roles: after)
     }
