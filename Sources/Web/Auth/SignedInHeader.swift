@@ -1,5 +1,5 @@
-/// What `header.mustache` shows for a signed-in browser (`{{#signedIn}}`): the user's name and
-/// the sign-out form's CSRF token. Pages put it in their view model as `signedIn`.
+/// What `header.mustache` shows for a signed-in browser (`{{#signedIn}}` inside `{{#chrome}}`): the
+/// user's name, linking to `/account`, and the sign-out form's CSRF token. `PageChrome` carries it.
 public struct SignedInHeader: Sendable, Hashable {
     public let name: String
     public let logoutToken: String
