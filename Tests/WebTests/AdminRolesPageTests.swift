@@ -132,6 +132,14 @@ import Testing
                 #expect(try Self.services(in: carolSees) == ["cart"])
                 let adminSees = try await client.execute(uri: "/api/services", method: .get, headers: [.cookie: adminCookie]) { $0.body }
                 #expect(try Self.services(in: adminSees) == ["cart", "frontend", "payments"])
+                try await client.execute(uri: "/admin/roles", method: .get, headers: [.cookie: adminCookie]) { response in
+                    let page = String(buffer: response.body)
+                    #expect(page.contains("<a href=\"/admin/roles\" aria-current=\"page\">Roles</a>"))
+                    #expect(page.contains("name=\"csrf_token\" value=\"\(formToken)\""))
+                }
+                try await client.execute(uri: "/admin/roles", method: .get, headers: [.cookie: carolCookie]) { response in
+                    #expect(response.status == .forbidden)
+                }
             }
         }
     }
@@ -282,6 +290,29 @@ import Testing
                 }
             }
             #expect(try await Self.customRoles(database.store) == [Self.oncall])
+        }
+    }
+
+    @Test func renamingOntoATakenNameIsRefusedWithTheTypedValuesKept() async throws {
+        try await AdminTestDatabase.with { database in
+            let other = Role(name: "billing", permissions: [.tracesRead])
+            try await database.store.createRole(Self.oncall)
+            try await database.store.createRole(other)
+            let app = try await Self.application(database, as: database.admin)
+            try await app.test(.router) { client in
+                try await client.execute(
+                    uri: Self.path(other), method: .post, headers: Self.form,
+                    body: ByteBuffer(string: "name=ONCALL-payments&permission=audit.read&services=ledger&csrf_token=\(Self.formToken)")
+                ) { response in
+                    let page = String(buffer: response.body)
+                    #expect(response.status == .badRequest)
+                    #expect(page.contains("already has this name"))
+                    #expect(page.contains("value=\"ONCALL-payments\""))
+                    #expect(page.contains(">ledger</textarea>"))
+                }
+            }
+            #expect(try await database.store.role(id: other.id) == other)
+            #expect(try await database.store.auditEvents(AuditQuery()).events.isEmpty)
         }
     }
 
