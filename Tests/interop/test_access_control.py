@@ -223,3 +223,30 @@ def test_each_sign_in_sets_a_new_http_only_same_site_lax_session_cookie(skein, v
         assert value not in pre_session.values(), "the session id is new, not the pre-sign-in cookie"
         cookies.append(value)
     assert cookies[0] != cookies[1], "every sign-in gets its own session id"
+
+
+@pytest.mark.parametrize("path,fields", [
+    ("/admin/users", {"display_name": "No Token", "password": "a long enough password 1"}),
+    ("/admin/roles", {"permission": "traces.read", "services": ""}),
+])
+def test_user_and_role_forms_posted_without_their_csrf_token_are_refused_and_create_nothing(skein, http, path, fields):
+    name = f"no-csrf-{uuid.uuid4().hex[:6]}"
+    answer = http.post(f"{skein.ui}{path}", headers={"Origin": skein.ui}, allow_redirects=False, timeout=10,
+                       data={"name": name, **fields})
+    assert answer.status_code in (400, 403), f"POST {path} without csrf_token answered {answer.status_code}"
+    listed = http.get(f"{skein.ui}{path}", timeout=10)
+    assert listed.status_code == 200 and name not in listed.text, f"{name} was created on {path}"
+
+
+def test_neither_a_get_nor_a_tokenless_post_to_logout_signs_out(skein, viewer):
+    session = session_for(skein.ui, viewer, VIEWER_PASSWORD)
+    session.get(f"{skein.ui}/logout", allow_redirects=False, timeout=10)
+    assert session.get(f"{skein.ui}/search", allow_redirects=False, timeout=10).status_code == 200, "GET /logout"
+    session.post(f"{skein.ui}/logout", headers={"Origin": "http://evil.example"}, allow_redirects=False, timeout=10)
+    assert session.get(f"{skein.ui}/search", allow_redirects=False, timeout=10).status_code == 200, "a cross-site POST"
+    session.post(f"{skein.ui}/logout", headers={"Origin": skein.ui}, allow_redirects=False, timeout=10)
+    assert session.get(f"{skein.ui}/search", allow_redirects=False, timeout=10).status_code == 200, "a POST without token"
+    page = session.get(f"{skein.ui}/search", timeout=10)
+    session.post(f"{skein.ui}/logout", headers={"Origin": skein.ui}, allow_redirects=False, timeout=10,
+                 data={"csrf_token": csrf_token_of(page.text, "/logout")})
+    assert session.get(f"{skein.ui}/search", allow_redirects=False, timeout=10).status_code == 302, "the real sign-out"
