@@ -184,7 +184,7 @@ def _sql(skein, statement: str) -> subprocess.CompletedProcess:
         capture_output=True, text=True, timeout=30)
 
 
-def test_the_audit_table_refuses_update_and_delete_from_skeins_own_database_user(skein, audited):
+def test_the_audit_table_refuses_update_delete_and_truncate_from_skeins_own_database_user(skein, audited):
     fingerprint = "SELECT count(*) || ':' || md5(string_agg(id || action || coalesce(target, ''), ',' ORDER BY id)) FROM audit_log"
     before = _sql(skein, fingerprint)
     assert before.returncode == 0, before.stderr
@@ -194,6 +194,8 @@ def test_the_audit_table_refuses_update_and_delete_from_skeins_own_database_user
     assert update.returncode != 0 and "append-only" in update.stderr, f"UPDATE was not refused: {update.stderr}"
     delete = _sql(skein, "DELETE FROM audit_log")
     assert delete.returncode != 0 and "append-only" in delete.stderr, f"DELETE was not refused: {delete.stderr}"
+    truncate = _sql(skein, "TRUNCATE audit_log")
+    assert truncate.returncode != 0 and "append-only" in truncate.stderr, f"TRUNCATE was not refused: {truncate.stderr}"
 
     after = _sql(skein, fingerprint)
     assert after.stdout == before.stdout, "the rows are unchanged"
