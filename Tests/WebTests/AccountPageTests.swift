@@ -75,7 +75,7 @@ import Testing
     }
 
     @Test func theAccountPageShowsWhoIsSignedInAndTheForms() async throws {
-        try await AuthTestDatabase.with { database in
+        try await WebTestDatabase.with { database in
             let app = try await AuthTestApp(database: database)
             let user = User(
                 name: "vera", displayName: "<b>Vera</b>", passwordHash: await app.hasher.hash(Self.password), roleIDs: [Role.responder.id])
@@ -102,7 +102,7 @@ import Testing
     }
 
     @Test func aWrongCurrentPasswordIsRefusedAndCountsLikeAFailedSignIn() async throws {
-        try await AuthTestDatabase.with { database in
+        try await WebTestDatabase.with { database in
             let app = try await AuthTestApp(database: database)
             let user = try await app.makeUser("vera", role: .viewer, password: Self.password)
             let session = try await Self.session(app, for: user)
@@ -129,7 +129,7 @@ import Testing
     }
 
     @Test func aWeakNewPasswordIsRefusedWithThePolicyProblem() async throws {
-        try await AuthTestDatabase.with { database in
+        try await WebTestDatabase.with { database in
             let app = try await AuthTestApp(database: database)
             let user = try await app.makeUser("vera", role: .viewer, password: Self.password)
             let session = try await Self.session(app, for: user)
@@ -149,7 +149,7 @@ import Testing
     }
 
     @Test func changingThePasswordEndsEverySessionAndSignsThisBrowserInAgain() async throws {
-        try await AuthTestDatabase.with { database in
+        try await WebTestDatabase.with { database in
             let app = try await AuthTestApp(database: database)
             let user = try await app.makeUser("vera", role: .viewer, password: Self.password)
             let session = try await Self.session(app, for: user)
@@ -181,7 +181,7 @@ import Testing
     }
 
     @Test func twoStepSignInIsConfirmedWithACodeAndThenEachCodeSignsInOnce() async throws {
-        try await AuthTestDatabase.with { database in
+        try await WebTestDatabase.with { database in
             let app = try await AuthTestApp(database: database)
             let user = try await app.makeUser("vera", role: .viewer, password: Self.password)
             let session = try await Self.session(app, for: user)
@@ -235,7 +235,7 @@ import Testing
     }
 
     @Test func turningTwoStepOffNeedsTheCurrentPassword() async throws {
-        try await AuthTestDatabase.with { database in
+        try await WebTestDatabase.with { database in
             let app = try await AuthTestApp(database: database)
             let user = try await app.makeUser("vera", role: .viewer, password: Self.password)
             _ = try await app.store.setTOTPSecret(TOTP.generateSecret(), userID: user.id)
@@ -261,7 +261,7 @@ import Testing
 
     @Test(arguments: ["/account/password", "/account/totp", "/account/totp/confirm", "/account/totp/disable"])
     func aFormWithoutItsTokenIsRefused(path: String) async throws {
-        try await AuthTestDatabase.with { database in
+        try await WebTestDatabase.with { database in
             let app = try await AuthTestApp(database: database)
             let user = try await app.makeUser("vera", role: .viewer, password: Self.password)
             let secret = TOTP.generateSecret()
@@ -286,7 +286,7 @@ import Testing
     }
 
     @Test func aBearerTokenCannotUseTheAccountPage() async throws {
-        try await AuthTestDatabase.with { database in
+        try await WebTestDatabase.with { database in
             let app = try await AuthTestApp(database: database)
             let user = try await app.makeUser("vera", role: .viewer, password: Self.password)
             let secret = SecretToken.generate(.read)

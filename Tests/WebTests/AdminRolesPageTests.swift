@@ -98,7 +98,7 @@ import Testing
     }
 
     @Test func aUserGivenAScopedRoleReadsOnlyItsServicesThroughTheJaegerAPI() async throws {
-        try await AuthTestDatabase.with { database in
+        try await WebTestDatabase.with { database in
             let app = try await AuthTestApp(database: database)
             let admin = try await app.makeUser("ada", role: .admin)
             let adminCookie = try await app.sessionCookie(for: admin)

@@ -22,7 +22,7 @@ import Testing
         let adminCookie: String
         let adminFormToken: String
 
-        init(database: AuthTestDatabase) async throws {
+        init(database: WebTestDatabase) async throws {
             app = try await AuthTestApp(database: database)
             admin = try await app.makeUser("ada", role: .admin)
             (adminCookie, adminFormToken) = try await Self.session(app, for: admin)
@@ -53,7 +53,7 @@ import Testing
     static func id(_ user: User) -> String { user.id.uuidString.lowercased() }
 
     @Test func aUserCreatedWithRolesIsListedAndCanSignIn() async throws {
-        try await AuthTestDatabase.with { database in
+        try await WebTestDatabase.with { database in
             let harness = try await Harness(database: database)
             try await Application(router: try await harness.app.router()).test(.router) { client in
                 let location = try await client.execute(
@@ -116,7 +116,7 @@ import Testing
     func anUnacceptableNewUserIsShownAgainWithItsProblemAndNothingIsCreated(
         name: String, displayName: String, password: String, problem: String
     ) async throws {
-        try await AuthTestDatabase.with { database in
+        try await WebTestDatabase.with { database in
             let harness = try await Harness(database: database)
             try await Application(router: try await harness.app.router()).test(.router) { client in
                 try await client.execute(
@@ -141,7 +141,7 @@ import Testing
 
     @Test(arguments: ["", "forged", CSRFToken(sessionSecret: Data("another session".utf8)).token(for: "admin.users")])
     func aFormWithoutTheSessionsTokenIsRefusedAndCreatesNothing(csrfToken: String) async throws {
-        try await AuthTestDatabase.with { database in
+        try await WebTestDatabase.with { database in
             let harness = try await Harness(database: database)
             try await Application(router: try await harness.app.router()).test(.router) { client in
                 try await client.execute(
@@ -163,7 +163,7 @@ import Testing
     }
 
     @Test func disablingAUserEndsTheirSessionsAndStopsTheirReadToken() async throws {
-        try await AuthTestDatabase.with { database in
+        try await WebTestDatabase.with { database in
             let harness = try await Harness(database: database)
             let vic = try await harness.app.makeUser("vic", role: .viewer)
             let vicCookie = try await harness.app.sessionCookie(for: vic)
@@ -209,7 +209,7 @@ import Testing
     }
 
     @Test func enablingADisabledUserLetsThemSignInAgain() async throws {
-        try await AuthTestDatabase.with { database in
+        try await WebTestDatabase.with { database in
             let harness = try await Harness(database: database)
             let vic = try await harness.app.makeUser("vic", role: .viewer, disabled: true)
             try await Application(router: try await harness.app.router()).test(.router) { client in
@@ -233,7 +233,7 @@ import Testing
     }
 
     @Test func resettingAPasswordEndsTheUsersSessionsAndTheNewPasswordWorks() async throws {
-        try await AuthTestDatabase.with { database in
+        try await WebTestDatabase.with { database in
             let harness = try await Harness(database: database)
             let vic = try await harness.app.makeUser("vic", role: .viewer)
             let vicCookie = try await harness.app.sessionCookie(for: vic)
@@ -275,7 +275,7 @@ import Testing
     }
 
     @Test func aRoleChangeIsAuditedWithTheRolesBeforeAndAfter() async throws {
-        try await AuthTestDatabase.with { database in
+        try await WebTestDatabase.with { database in
             let harness = try await Harness(database: database)
             let vic = try await harness.app.makeUser("vic", role: .viewer)
             try await Application(router: try await harness.app.router()).test(.router) { client in
@@ -304,7 +304,7 @@ import Testing
     }
 
     @Test func theLastAdminCannotBeDemotedOrDisableThemselves() async throws {
-        try await AuthTestDatabase.with { database in
+        try await WebTestDatabase.with { database in
             let harness = try await Harness(database: database)
             let path = "/admin/users/\(Self.id(harness.admin))"
             try await Application(router: try await harness.app.router()).test(.router) { client in
@@ -334,7 +334,7 @@ import Testing
     }
 
     @Test func withASecondAdminTheFirstMayStepDown() async throws {
-        try await AuthTestDatabase.with { database in
+        try await WebTestDatabase.with { database in
             let harness = try await Harness(database: database)
             try await harness.app.makeUser("bea", role: .admin)
             try await Application(router: try await harness.app.router()).test(.router) { client in
@@ -383,7 +383,7 @@ import Testing
     }
 
     @Test func aUserManagerWithoutRolesManageCannotAssignRolesOrTakeOverAnAdmin() async throws {
-        try await AuthTestDatabase.with { database in
+        try await WebTestDatabase.with { database in
             let harness = try await Harness(database: database)
             let managers = Role(name: "user-managers", permissions: [.usersManage])
             try await harness.app.store.createRole(managers)
@@ -433,7 +433,7 @@ import Testing
     }
 
     @Test func namesHoldingMarkupAreEscapedAndTheNoticeIsNeverTakenFromTheAddress() async throws {
-        try await AuthTestDatabase.with { database in
+        try await WebTestDatabase.with { database in
             let harness = try await Harness(database: database)
             // The store does not judge names; the page must still escape one that holds markup.
             let odd = User(name: "<script>alert(1)</script>", displayName: "<img src=x onerror=alert(2)>", passwordHash: "unused")
@@ -460,7 +460,7 @@ import Testing
 
     @Test(arguments: ["not-a-uuid", UUID().uuidString.lowercased()])
     func anUnknownOrMalformedUserIdAnswers404(id: String) async throws {
-        try await AuthTestDatabase.with { database in
+        try await WebTestDatabase.with { database in
             let harness = try await Harness(database: database)
             try await Application(router: try await harness.app.router()).test(.router) { client in
                 try await client.execute(uri: "/admin/users/\(id)", method: .get, headers: harness.headers()) { response in

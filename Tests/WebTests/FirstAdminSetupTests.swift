@@ -32,7 +32,7 @@ import Testing
     }
 
     @Test func theLinkCreatesOneAdminSignsThemInAndWorksOnlyOnce() async throws {
-        try await AuthTestDatabase.with { database in
+        try await WebTestDatabase.with { database in
             let app = try await AuthTestApp(database: database)
             let path = try #require(try await FirstAdminSetup.prepare(store: app.store, hasher: app.hasher))
             #expect(path.hasPrefix("/setup/skein_setup_"))
@@ -61,7 +61,7 @@ import Testing
     }
 
     @Test func aMadeUpTokenCreatesNobody() async throws {
-        try await AuthTestDatabase.with { database in
+        try await WebTestDatabase.with { database in
             let app = try await AuthTestApp(database: database)
             _ = try await FirstAdminSetup.prepare(store: app.store, hasher: app.hasher)
             let path = "/setup/skein_setup_guessed"

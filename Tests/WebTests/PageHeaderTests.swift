@@ -28,7 +28,7 @@ import Testing
     }
 
     @Test func anAdminSeesEveryAdminLinkTheirNameAndTheSignOutForm() async throws {
-        try await AuthTestDatabase.with { database in
+        try await WebTestDatabase.with { database in
             let app = try await AuthTestApp(database: database)
             let ada = try await app.makeUser("ada", role: .admin)
             let (status, header) = try await Self.page("/", cookie: try await app.sessionCookie(for: ada), app: app)
@@ -44,7 +44,7 @@ import Testing
     }
 
     @Test func aViewerSeesSearchButNoAdminOrIngestLinks() async throws {
-        try await AuthTestDatabase.with { database in
+        try await WebTestDatabase.with { database in
             let app = try await AuthTestApp(database: database)
             let vera = try await app.makeUser("vera", role: .viewer)
             let (status, header) = try await Self.page("/search", cookie: try await app.sessionCookie(for: vera), app: app)
@@ -60,7 +60,7 @@ import Testing
     }
 
     @Test func theAdminPageBeingShownIsMarkedCurrent() async throws {
-        try await AuthTestDatabase.with { database in
+        try await WebTestDatabase.with { database in
             let app = try await AuthTestApp(database: database)
             let ada = try await app.makeUser("ada", role: .admin)
             let cookie = try await app.sessionCookie(for: ada)
@@ -76,7 +76,7 @@ import Testing
     }
 
     @Test func theTracePagesErrorPageCarriesTheHeaderToo() async throws {
-        try await AuthTestDatabase.with { database in
+        try await WebTestDatabase.with { database in
             let app = try await AuthTestApp(database: database)
             let vera = try await app.makeUser("vera", role: .viewer)
             let (status, header) = try await Self.page("/trace/nothex", cookie: try await app.sessionCookie(for: vera), app: app)
@@ -87,7 +87,7 @@ import Testing
     }
 
     @Test func theLoginPageShowsTheBrandOnly() async throws {
-        try await AuthTestDatabase.with { database in
+        try await WebTestDatabase.with { database in
             let app = try await AuthTestApp(database: database)
             let (status, header) = try await Self.page("/login", cookie: nil, app: app)
             #expect(status == .ok)
@@ -100,7 +100,7 @@ import Testing
     }
 
     @Test func aSignedInUsersNameIsEscapedInTheHeader() async throws {
-        try await AuthTestDatabase.with { database in
+        try await WebTestDatabase.with { database in
             let app = try await AuthTestApp(database: database)
             let user = try await app.makeUser("<b>eve</b>", role: .viewer)
             let (_, header) = try await Self.page("/", cookie: try await app.sessionCookie(for: user), app: app)

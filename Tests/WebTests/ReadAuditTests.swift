@@ -17,7 +17,7 @@ import TraceModel
     static let traceHex = PagesTestTraces.checkoutID.hex
 
     /// A viewer's session on an app holding the checkout trace.
-    static func viewerApp(_ database: AuthTestDatabase) async throws -> (AuthTestApp, User, String) {
+    static func viewerApp(_ database: WebTestDatabase) async throws -> (AuthTestApp, User, String) {
         let app = try await AuthTestApp(database: database)
         try await app.traces.write(PagesTestTraces.checkout())
         let vera = try await app.makeUser("vera", role: .viewer)
@@ -38,7 +38,7 @@ import TraceModel
     }
 
     @Test func aTracePageViewIsRecordedOnceWithTheTraceIDAndTheViewer() async throws {
-        try await AuthTestDatabase.with { database in
+        try await WebTestDatabase.with { database in
             let (app, vera, cookie) = try await Self.viewerApp(database)
             let (status, _, html) = try await Self.get("/trace/\(Self.traceHex)", headers: [.cookie: cookie], app: app)
             #expect(status == .ok)
@@ -53,7 +53,7 @@ import TraceModel
     }
 
     @Test func aTraceThatIsNotFoundOrAMalformedIDIsNotRecordedAsViewed() async throws {
-        try await AuthTestDatabase.with { database in
+        try await WebTestDatabase.with { database in
             let (app, _, cookie) = try await Self.viewerApp(database)
             let missing = TraceID(high: 1, low: 2).hex
             #expect(try await Self.get("/trace/\(missing)", headers: [.cookie: cookie], app: app).0 == .notFound)
@@ -64,7 +64,7 @@ import TraceModel
     }
 
     @Test func aSearchWithFiltersIsRecordedWithACompactDescription() async throws {
-        try await AuthTestDatabase.with { database in
+        try await WebTestDatabase.with { database in
             let (app, _, cookie) = try await Self.viewerApp(database)
             let uri = "/search?service=frontend&operation=GET+%2Fcheckout&tags=http.status_code%3D500&errors=on&lookback=1h"
             #expect(try await Self.get(uri, headers: [.cookie: cookie], app: app).0 == .ok)
@@ -77,7 +77,7 @@ import TraceModel
     }
 
     @Test func theBareSearchPageAndASearchWithProblemsAreNotRecorded() async throws {
-        try await AuthTestDatabase.with { database in
+        try await WebTestDatabase.with { database in
             let (app, _, cookie) = try await Self.viewerApp(database)
             #expect(try await Self.get("/search", headers: [.cookie: cookie], app: app).0 == .ok)
             #expect(try await Self.get("/search?minDuration=soon", headers: [.cookie: cookie], app: app).0 == .badRequest)
@@ -86,7 +86,7 @@ import TraceModel
     }
 
     @Test func anAPISearchAndAnAPITraceFetchAreRecorded() async throws {
-        try await AuthTestDatabase.with { database in
+        try await WebTestDatabase.with { database in
             let (app, _, cookie) = try await Self.viewerApp(database)
             #expect(try await Self.get("/api/traces?service=cart&lookback=2h", headers: [.cookie: cookie], app: app).0 == .ok)
             #expect(try await Self.get("/api/traces?traceID=\(Self.traceHex)", headers: [.cookie: cookie], app: app).0 == .ok)
@@ -101,7 +101,7 @@ import TraceModel
     }
 
     @Test func aDownloadIsTheSameJSONAsAnAttachmentAndIsRecordedAsAnExport() async throws {
-        try await AuthTestDatabase.with { database in
+        try await WebTestDatabase.with { database in
             let (app, _, cookie) = try await Self.viewerApp(database)
             let (status, headers, body) = try await Self.get("/api/traces/\(Self.traceHex)?download=1", headers: [.cookie: cookie], app: app)
             #expect(status == .ok)
@@ -120,7 +120,7 @@ import TraceModel
     }
 
     @Test func aReadTokenUsedFiveTimesInAMinuteIsRecordedOnce() async throws {
-        try await AuthTestDatabase.with { database in
+        try await WebTestDatabase.with { database in
             let (app, vera, _) = try await Self.viewerApp(database)
             let secret = SecretToken.generate(.read)
             try await app.store.createAPIToken(
@@ -146,7 +146,7 @@ import TraceModel
     }
 
     @Test func anOTLPJSONFetchThroughTheV3APIIsRecordedAsAView() async throws {
-        try await AuthTestDatabase.with { database in
+        try await WebTestDatabase.with { database in
             let (app, _, cookie) = try await Self.viewerApp(database)
             #expect(try await Self.get("/api/v3/traces/\(Self.traceHex)", headers: [.cookie: cookie], app: app).0 == .ok)
             let reads = try await Self.reads(app)
@@ -156,7 +156,7 @@ import TraceModel
     }
 
     @Test func aSessionRequestIsNeverRecordedAsATokenUse() async throws {
-        try await AuthTestDatabase.with { database in
+        try await WebTestDatabase.with { database in
             let (app, _, cookie) = try await Self.viewerApp(database)
             #expect(try await Self.get("/api/services", headers: [.cookie: cookie], app: app).0 == .ok)
             #expect(try await app.store.auditEvents(AuditQuery(actions: [.tokenUsed])).events.isEmpty)
@@ -164,7 +164,7 @@ import TraceModel
     }
 
     @Test func aFailingAuditAppendDoesNotFailTheRead() async throws {
-        try await AuthTestDatabase.with { database in
+        try await WebTestDatabase.with { database in
             let (app, _, cookie) = try await Self.viewerApp(database)
             try await database.client.query("DROP TABLE audit_log")
             let (status, _, html) = try await Self.get("/trace/\(Self.traceHex)", headers: [.cookie: cookie], app: app)

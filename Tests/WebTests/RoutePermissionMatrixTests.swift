@@ -91,7 +91,7 @@ import Testing
     }
 
     @Test func everyRegisteredRouteHasAPolicyEntryAndAnExpectedRow() async throws {
-        try await AuthTestDatabase.with { database in
+        try await WebTestDatabase.with { database in
             let router = try await AuthTestApp(database: database).router()
             let routes = router.routes.map { "\($0.method) \($0.path)" }
             #expect(RoutePolicy.standard.unguarded(router.routes.map { $0.path.description }).isEmpty)
@@ -100,7 +100,7 @@ import Testing
     }
 
     @Test func eachRoleGetsWhatTheTableSaysOnEveryRoute() async throws {
-        try await AuthTestDatabase.with { database in
+        try await WebTestDatabase.with { database in
             let app = try await AuthTestApp(database: database)
             let cookies: [Who: String] = [
                 .viewer: try await app.sessionCookie(for: app.makeUser("vera", role: .viewer)),
@@ -130,7 +130,7 @@ import Testing
     }
 
     @Test func anUnknownPathSendsAnonymousVisitorsToLoginAndGivesSignedInOnes404() async throws {
-        try await AuthTestDatabase.with { database in
+        try await WebTestDatabase.with { database in
             let app = try await AuthTestApp(database: database)
             let cookie = try await app.sessionCookie(for: app.makeUser("vera", role: .viewer))
             try await Application(router: try await app.router()).test(.router) { client in

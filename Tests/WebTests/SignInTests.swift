@@ -39,7 +39,7 @@ import Testing
     }
 
     @Test func aCorrectPasswordOpensASessionThatReachesPagesAndIsAudited() async throws {
-        try await AuthTestDatabase.with { database in
+        try await WebTestDatabase.with { database in
             let app = try await AuthTestApp(database: database)
             let user = try await app.makeUser("vera", role: .viewer, password: Self.password)
             try await Application(router: try await app.router()).test(.router) { client in
@@ -63,7 +63,7 @@ import Testing
     }
 
     @Test func aWrongPasswordAndAnUnknownUserGetTheSameAnswer() async throws {
-        try await AuthTestDatabase.with { database in
+        try await WebTestDatabase.with { database in
             let app = try await AuthTestApp(database: database)
             try await app.makeUser("vera", role: .viewer, password: Self.password)
             try await Application(router: try await app.router()).test(.router) { client in
@@ -84,7 +84,7 @@ import Testing
     }
 
     @Test func aMissingOrWrongAuthenticationCodeGetsTheAnswerOfAWrongPassword() async throws {
-        try await AuthTestDatabase.with { database in
+        try await WebTestDatabase.with { database in
             let app = try await AuthTestApp(database: database)
             let user = try await app.makeUser("vera", role: .viewer, password: Self.password)
             let secret = TOTP.generateSecret()
@@ -111,7 +111,7 @@ import Testing
     }
 
     @Test func wrongCodesCountInTheThrottleLikeWrongPasswords() async throws {
-        try await AuthTestDatabase.with { database in
+        try await WebTestDatabase.with { database in
             let app = try await AuthTestApp(database: database)
             let user = try await app.makeUser("vera", role: .viewer, password: Self.password)
             let secret = TOTP.generateSecret()
@@ -131,7 +131,7 @@ import Testing
     }
 
     @Test func aCodeSignsInOnceAndNotAgain() async throws {
-        try await AuthTestDatabase.with { database in
+        try await WebTestDatabase.with { database in
             let app = try await AuthTestApp(database: database)
             let user = try await app.makeUser("vera", role: .viewer, password: Self.password)
             let secret = TOTP.generateSecret()
@@ -153,7 +153,7 @@ import Testing
     }
 
     @Test func aDisabledUserCannotSignInAndTheirSessionEnds() async throws {
-        try await AuthTestDatabase.with { database in
+        try await WebTestDatabase.with { database in
             let app = try await AuthTestApp(database: database)
             let user = try await app.makeUser("vera", role: .viewer, password: Self.password)
             let cookie = try await app.sessionCookie(for: user)
@@ -171,7 +171,7 @@ import Testing
     }
 
     @Test func afterFiveFailuresEvenTheRightPasswordIsRefused() async throws {
-        try await AuthTestDatabase.with { database in
+        try await WebTestDatabase.with { database in
             let app = try await AuthTestApp(database: database)
             try await app.makeUser("vera", role: .viewer, password: Self.password)
             try await Application(router: try await app.router()).test(.router) { client in
@@ -189,7 +189,7 @@ import Testing
     }
 
     @Test func anAnonymousVisitorIsSentToLoginAndBackToThePageAfterwards() async throws {
-        try await AuthTestDatabase.with { database in
+        try await WebTestDatabase.with { database in
             let app = try await AuthTestApp(database: database)
             try await app.makeUser("vera", role: .viewer, password: Self.password)
             try await Application(router: try await app.router()).test(.router) { client in
@@ -208,7 +208,7 @@ import Testing
     }
 
     @Test func aLoginWithoutTheFormTokenIsRefused() async throws {
-        try await AuthTestDatabase.with { database in
+        try await WebTestDatabase.with { database in
             let app = try await AuthTestApp(database: database)
             try await app.makeUser("vera", role: .viewer, password: Self.password)
             try await Application(router: try await app.router()).test(.router) { client in
@@ -221,7 +221,7 @@ import Testing
     }
 
     @Test func signingOutDeletesTheSessionAndIsAudited() async throws {
-        try await AuthTestDatabase.with { database in
+        try await WebTestDatabase.with { database in
             let app = try await AuthTestApp(database: database)
             let user = try await app.makeUser("vera", role: .viewer, password: Self.password)
             let opened = try await app.signIn.openSession(for: user)
@@ -247,7 +247,7 @@ import Testing
     }
 
     @Test func anIdleSessionHasEndedAndIsDeleted() async throws {
-        try await AuthTestDatabase.with { database in
+        try await WebTestDatabase.with { database in
             let app = try await AuthTestApp(database: database)
             let user = try await app.makeUser("vera", role: .viewer, password: Self.password)
             let secret = SecretToken.generate(.session)
@@ -263,7 +263,7 @@ import Testing
     }
 
     @Test func aBearerReadTokenReachesTheAPIButNeverFallsBackToTheCookie() async throws {
-        try await AuthTestDatabase.with { database in
+        try await WebTestDatabase.with { database in
             let app = try await AuthTestApp(database: database)
             let user = try await app.makeUser("vera", role: .viewer, password: Self.password)
             let cookie = try await app.sessionCookie(for: user)

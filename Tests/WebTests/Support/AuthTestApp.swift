@@ -18,7 +18,7 @@ struct AuthTestApp: Sendable {
     /// The trace store pages and the API read (empty unless a test writes to it).
     let traces = InMemoryTraceStore()
 
-    init(database: AuthTestDatabase, throttle: LoginThrottle = LoginThrottle()) async throws {
+    init(database: WebTestDatabase, throttle: LoginThrottle = LoginThrottle()) async throws {
         store = PostgresAccountStore(client: database.client, logger: database.logger)
         self.throttle = throttle
         logger = database.logger

@@ -3,9 +3,10 @@ import Logging
 import PostgresNIO
 import Storage
 
-/// A fresh, migrated database on the shared test server for the sign-in tests (a trimmed copy of
-/// the storage tests' `TestDatabase`, which other test targets cannot import).
-struct AuthTestDatabase: Sendable {
+/// A fresh, migrated database on the shared test server, dropped after the test: the one every
+/// WebTests suite uses (a trimmed copy of the storage tests' `TestDatabase`, which other test
+/// targets cannot import).
+struct WebTestDatabase: Sendable {
     let client: PostgresClient
     let logger: Logger
 
@@ -18,8 +19,10 @@ struct AuthTestDatabase: Sendable {
         return FileManager.default.currentDirectoryPath
     }()
 
-    static func with(_ body: (AuthTestDatabase) async throws -> Void) async throws {
-        var logger = Logger(label: "skein.webtests.auth")
+    /// Runs `body` on a new database named `t_<purpose>_<random>` (the purpose also names the
+    /// logger), on `SKEIN_TEST_DATABASE_URL` or else the embedded server in `.build/test-postgres`.
+    static func with(purpose: String = "web", _ body: (WebTestDatabase) async throws -> Void) async throws {
+        var logger = Logger(label: "skein.webtests.\(purpose)")
         logger.logLevel = .warning
         let environment = ProcessInfo.processInfo.environment
         let server: DatabaseEndpoint
@@ -34,7 +37,7 @@ struct AuthTestDatabase: Sendable {
         let admin = PostgresClient(configuration: server.clientConfiguration(), backgroundLogger: logger)
         let adminTask = Task { await admin.run() }
         defer { adminTask.cancel() }
-        let name = "t_auth_" + String(UInt64.random(in: 0...UInt64.max), radix: 16)
+        let name = "t_\(purpose)_" + String(UInt64.random(in: 0...UInt64.max), radix: 16)
         try await admin.query(PostgresQuery(unsafeSQL: "CREATE DATABASE \(name)"))
 
         var configuration = server.with(database: name).clientConfiguration()
@@ -44,7 +47,7 @@ struct AuthTestDatabase: Sendable {
         var failure: (any Error)?
         do {
             _ = try await MigrationRunner(client: client, directory: "\(packageRoot)/Migrations", logger: logger).migrate()
-            try await body(AuthTestDatabase(client: client, logger: logger))
+            try await body(WebTestDatabase(client: client, logger: logger))
         } catch {
             failure = error
         }
