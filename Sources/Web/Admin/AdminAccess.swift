@@ -33,4 +33,21 @@ public struct AdminAccess<Context: RequestContext>: Sendable {
         guard let principal = principal(context), principal.can(permission) else { return .failure(.forbidden) }
         return .success(principal)
     }
+
+    /// The session's form token for `purpose`, empty when the request has no browser session.
+    func formToken(for purpose: String, in context: Context) -> String {
+        csrf(context)?.token(for: purpose) ?? ""
+    }
+
+    /// The principal holding `permission` and the posted form, once the form carries the
+    /// session's token for `purpose`; otherwise the 403 to answer (`.forbidden` before the body
+    /// is read, `.badFormToken` after).
+    func post<Form: PostedForm>(
+        _ request: Request, as form: Form.Type, requiring permission: Permission, purpose: String, in context: Context
+    ) async throws -> Result<(principal: Principal, form: Form), AdminRefusal> {
+        guard case .success(let principal) = require(permission, in: context) else { return .failure(.forbidden) }
+        let form = try await Form.read(from: request)
+        guard let csrf = csrf(context), csrf.isValid(form.csrfToken, for: purpose) else { return .failure(.badFormToken) }
+        return .success((principal, form))
+    }
 }

@@ -14,9 +14,8 @@ import Storage
 /// Needs `audit.read`.
 public struct AdminAuditController<Context: RequestContext>: Sendable {
     let store: any AccountStore
-    let templates: MustacheLibrary
+    let renderer: AdminPageRenderer
     let access: AdminAccess<Context>
-    let logger: Logger
 
     /// Entries on one page.
     static var pageSize: Int { 50 }
@@ -25,9 +24,8 @@ public struct AdminAuditController<Context: RequestContext>: Sendable {
 
     public init(store: any AccountStore, templates: MustacheLibrary, access: AdminAccess<Context>, logger: Logger) {
         self.store = store
-        self.templates = templates
+        self.renderer = AdminPageRenderer(templates: templates, logger: logger)
         self.access = access
-        self.logger = logger
     }
 
     public func addRoutes(to router: Router<Context>) {
@@ -88,10 +86,6 @@ public struct AdminAuditController<Context: RequestContext>: Sendable {
     private func render(_ page: AdminAuditPage, status: HTTPResponse.Status, context: Context) -> Response {
         var page = page
         page.chrome = access.chrome(context)
-        guard let html = templates.render(page, withTemplate: "admin-audit") else {
-            logger.error("Page template is missing", metadata: ["template": "admin-audit"])
-            return AdminResponse.text(.internalServerError, "The page template is missing.")
-        }
-        return AdminResponse.html(html, status: status)
+        return renderer.render(page, template: "admin-audit", status: status)
     }
 }

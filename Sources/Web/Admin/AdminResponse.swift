@@ -11,6 +11,11 @@ enum AdminResponse {
             body: ResponseBody(byteBuffer: buffer))
     }
 
+    /// 303 to `location`, the answer to a successful POST.
+    static func redirect(to location: String) -> Response {
+        Response(status: .seeOther, headers: [.location: location, .contentLength: "0", .cacheControl: "no-store"])
+    }
+
     static func text(_ status: HTTPResponse.Status, _ message: String) -> Response {
         Response(
             status: status,

@@ -16,9 +16,8 @@ import Storage
 /// enabled user holding both `users.manage` and `roles.manage` is refused.
 public struct AdminRolesController<Context: RequestContext>: Sendable {
     let store: any AccountStore
-    let templates: MustacheLibrary
+    let renderer: AdminPageRenderer
     let access: AdminAccess<Context>
-    let logger: Logger
     let now: @Sendable () -> Date
 
     /// The purpose the forms' CSRF tokens are made for.
@@ -42,9 +41,8 @@ public struct AdminRolesController<Context: RequestContext>: Sendable {
         now: @escaping @Sendable () -> Date = { Date() }
     ) {
         self.store = store
-        self.templates = templates
+        self.renderer = AdminPageRenderer(templates: templates, logger: logger)
         self.access = access
-        self.logger = logger
         self.now = now
     }
 
@@ -72,12 +70,10 @@ public struct AdminRolesController<Context: RequestContext>: Sendable {
     }
 
     func create(_ request: Request, context: Context) async throws -> Response {
-        guard case .success(let principal) = access.require(.rolesManage, in: context) else {
-            return AdminRefusal.forbidden.response
-        }
-        let fields = try await FormFields.read(from: request)
-        guard let csrf = access.csrf(context), csrf.isValid(fields.csrfToken, for: Self.formPurpose) else {
-            return AdminRefusal.badFormToken.response
+        let (principal, fields): (Principal, FormFields)
+        switch try await access.post(request, as: FormFields.self, requiring: .rolesManage, purpose: Self.formPurpose, in: context) {
+        case .failure(let refusal): return refusal.response
+        case .success(let posted): (principal, fields) = posted
         }
         let form = AdminRoleForm(fields)
         let parts: AdminRoleForm.Parts
@@ -94,7 +90,7 @@ public struct AdminRolesController<Context: RequestContext>: Sendable {
         try await store.appendAudit(AuditEvent(
             time: now(), principal: principal, action: .roleCreated, target: role.name,
             after: Self.auditJSON(role), clientAddress: access.clientAddress(context)))
-        return Self.redirect(to: "/admin/roles/\(role.id.uuidString.lowercased())?notice=\(Notice.created.rawValue)")
+        return AdminResponse.redirect(to: "/admin/roles/\(role.id.uuidString.lowercased())?notice=\(Notice.created.rawValue)")
     }
 
     func show(_ request: Request, id: String?, context: Context) async throws -> Response {
@@ -106,12 +102,10 @@ public struct AdminRolesController<Context: RequestContext>: Sendable {
     }
 
     func change(_ request: Request, id: String?, context: Context) async throws -> Response {
-        guard case .success(let principal) = access.require(.rolesManage, in: context) else {
-            return AdminRefusal.forbidden.response
-        }
-        let fields = try await FormFields.read(from: request)
-        guard let csrf = access.csrf(context), csrf.isValid(fields.csrfToken, for: Self.formPurpose) else {
-            return AdminRefusal.badFormToken.response
+        let (principal, fields): (Principal, FormFields)
+        switch try await access.post(request, as: FormFields.self, requiring: .rolesManage, purpose: Self.formPurpose, in: context) {
+        case .failure(let refusal): return refusal.response
+        case .success(let posted): (principal, fields) = posted
         }
         guard let before = try await role(id: id) else { return Self.noSuchRole }
         let form = AdminRoleForm(fields)
@@ -142,16 +136,14 @@ public struct AdminRolesController<Context: RequestContext>: Sendable {
         try await store.appendAudit(AuditEvent(
             time: now(), principal: principal, action: .roleChanged, target: after.name,
             before: Self.auditJSON(before), after: Self.auditJSON(after), clientAddress: access.clientAddress(context)))
-        return Self.redirect(to: "/admin/roles/\(after.id.uuidString.lowercased())?notice=\(Notice.changed.rawValue)")
+        return AdminResponse.redirect(to: "/admin/roles/\(after.id.uuidString.lowercased())?notice=\(Notice.changed.rawValue)")
     }
 
     func delete(_ request: Request, id: String?, context: Context) async throws -> Response {
-        guard case .success(let principal) = access.require(.rolesManage, in: context) else {
-            return AdminRefusal.forbidden.response
-        }
-        let fields = try await FormFields.read(from: request)
-        guard let csrf = access.csrf(context), csrf.isValid(fields.csrfToken, for: Self.formPurpose) else {
-            return AdminRefusal.badFormToken.response
+        let principal: Principal
+        switch try await access.post(request, as: FormFields.self, requiring: .rolesManage, purpose: Self.formPurpose, in: context) {
+        case .failure(let refusal): return refusal.response
+        case .success(let posted): principal = posted.principal
         }
         guard let role = try await role(id: id) else { return Self.noSuchRole }
         if role.isBuiltIn { return try await refuse(role, form: nil, problem: Self.builtInProblem, context: context) }
@@ -169,7 +161,7 @@ public struct AdminRolesController<Context: RequestContext>: Sendable {
         try await store.appendAudit(AuditEvent(
             time: now(), principal: principal, action: .roleDeleted, target: role.name,
             before: Self.auditJSON(role), clientAddress: access.clientAddress(context)))
-        return Self.redirect(to: "/admin/roles?notice=\(Notice.deleted.rawValue)")
+        return AdminResponse.redirect(to: "/admin/roles?notice=\(Notice.deleted.rawValue)")
     }
 
     // MARK: Answers
@@ -181,10 +173,6 @@ public struct AdminRolesController<Context: RequestContext>: Sendable {
     }
 
     static var noSuchRole: Response { AdminResponse.text(.notFound, "There is no such role.") }
-
-    static func redirect(to location: String) -> Response {
-        Response(status: .seeOther, headers: [.location: location, .contentLength: "0", .cacheControl: "no-store"])
-    }
 
     /// The fixed notice a redirect asked for, nil for none or an unknown one.
     static func notice(in request: Request) -> String? {
@@ -215,21 +203,17 @@ public struct AdminRolesController<Context: RequestContext>: Sendable {
     private func listPage(context: Context, form: AdminRoleForm = AdminRoleForm()) async throws -> AdminRolesPage {
         AdminRolesPage(
             roles: try await store.roles(), users: try await store.users(), chrome: access.chrome(context),
-            csrfToken: access.csrf(context)?.token(for: Self.formPurpose) ?? "", form: form)
+            csrfToken: access.formToken(for: Self.formPurpose, in: context), form: form)
     }
 
     private func rolePage(_ role: Role, context: Context, form: AdminRoleForm? = nil) async throws -> AdminRolePage {
         AdminRolePage(
             role: role, users: try await store.users(), chrome: access.chrome(context),
-            csrfToken: access.csrf(context)?.token(for: Self.formPurpose) ?? "", form: form)
+            csrfToken: access.formToken(for: Self.formPurpose, in: context), form: form)
     }
 
     private func render(_ page: some Sendable, template: String, status: HTTPResponse.Status) -> Response {
-        guard let html = templates.render(page, withTemplate: template) else {
-            logger.error("Page template is missing", metadata: ["template": "\(template)"])
-            return AdminResponse.text(.internalServerError, "The page template is missing.")
-        }
-        return AdminResponse.html(html, status: status)
+        renderer.render(page, template: template, status: status)
     }
 
     /// A role for the audit log's before/after columns: name, sorted permissions and services
@@ -241,7 +225,6 @@ public struct AdminRolesController<Context: RequestContext>: Sendable {
             "permissions": role.permissions.map(\.rawValue).sorted(),
             "services": services,
         ]
-        guard let data = try? JSONSerialization.data(withJSONObject: fields, options: [.sortedKeys]) else { return nil }
-        return String(decoding: data, as: UTF8.self)
+        return AuditJSON.compact(fields)
     }
 }

@@ -14,9 +14,8 @@ import Storage
 /// token belongs to the user who created it.
 public struct AdminTokensController<Context: RequestContext>: Sendable {
     let store: any AccountStore
-    let templates: MustacheLibrary
+    let renderer: AdminPageRenderer
     let access: AdminAccess<Context>
-    let logger: Logger
     let now: @Sendable () -> Date
 
     /// The purpose the forms' CSRF tokens are made for.
@@ -34,9 +33,8 @@ public struct AdminTokensController<Context: RequestContext>: Sendable {
         now: @escaping @Sendable () -> Date = { Date() }
     ) {
         self.store = store
-        self.templates = templates
+        self.renderer = AdminPageRenderer(templates: templates, logger: logger)
         self.access = access
-        self.logger = logger
         self.now = now
     }
 
@@ -54,12 +52,10 @@ public struct AdminTokensController<Context: RequestContext>: Sendable {
     }
 
     func create(_ request: Request, context: Context) async throws -> Response {
-        guard case .success(let principal) = access.require(.tokensManage, in: context) else {
-            return AdminRefusal.forbidden.response
-        }
-        let form = try await AdminForm.read(from: request)
-        guard let csrf = access.csrf(context), csrf.isValid(form.csrfToken, for: Self.formPurpose) else {
-            return AdminRefusal.badFormToken.response
+        let (principal, form): (Principal, AdminForm)
+        switch try await access.post(request, as: AdminForm.self, requiring: .tokensManage, purpose: Self.formPurpose, in: context) {
+        case .failure(let refusal): return refusal.response
+        case .success(let posted): (principal, form) = posted
         }
         let name = (form.name ?? "").trimmingCharacters(in: .whitespaces)
         let services = (form.services ?? "").split(separator: ",")
@@ -95,7 +91,7 @@ public struct AdminTokensController<Context: RequestContext>: Sendable {
         try await store.createAPIToken(token, secretHash: secret.hash)
         try await store.appendAudit(AuditEvent(
             time: token.createdAt, principal: principal, action: .tokenCreated, target: name,
-            after: Self.json(["id": token.id.uuidString.lowercased(), "kind": kind.rawValue,
+            after: AuditJSON.compact(["id": token.id.uuidString.lowercased(), "kind": kind.rawValue,
                               "scope": AdminTokensPage.scopeText(scope), "expires": AdminTime.text(expiresAt)]),
             clientAddress: access.clientAddress(context)))
         var page = try await page(context: context)
@@ -104,12 +100,10 @@ public struct AdminTokensController<Context: RequestContext>: Sendable {
     }
 
     func revoke(_ request: Request, id: String?, context: Context) async throws -> Response {
-        guard case .success(let principal) = access.require(.tokensManage, in: context) else {
-            return AdminRefusal.forbidden.response
-        }
-        let form = try await AdminForm.read(from: request)
-        guard let csrf = access.csrf(context), csrf.isValid(form.csrfToken, for: Self.formPurpose) else {
-            return AdminRefusal.badFormToken.response
+        let principal: Principal
+        switch try await access.post(request, as: AdminForm.self, requiring: .tokensManage, purpose: Self.formPurpose, in: context) {
+        case .failure(let refusal): return refusal.response
+        case .success(let posted): principal = posted.principal
         }
         let time = now()
         guard let tokenID = id.flatMap(UUID.init(uuidString:)),
@@ -122,9 +116,9 @@ public struct AdminTokensController<Context: RequestContext>: Sendable {
         }
         try await store.appendAudit(AuditEvent(
             time: time, principal: principal, action: .tokenRevoked, target: token.name,
-            before: Self.json(["id": token.id.uuidString.lowercased(), "kind": token.kind.rawValue]),
+            before: AuditJSON.compact(["id": token.id.uuidString.lowercased(), "kind": token.kind.rawValue]),
             clientAddress: access.clientAddress(context)))
-        return Response(status: .seeOther, headers: [.location: "/admin/tokens", .contentLength: "0", .cacheControl: "no-store"])
+        return AdminResponse.redirect(to: "/admin/tokens")
     }
 
     /// Why `name` cannot name a token, nil when it can: 1 to 100 characters, no control characters.
@@ -140,23 +134,13 @@ public struct AdminTokensController<Context: RequestContext>: Sendable {
     private func page(context: Context) async throws -> AdminTokensPage {
         let owners = try await store.users()
         let names = Dictionary(owners.map { ($0.id, $0.name) }, uniquingKeysWith: { first, _ in first })
-        let csrfToken = access.csrf(context)?.token(for: Self.formPurpose) ?? ""
+        let csrfToken = access.formToken(for: Self.formPurpose, in: context)
         var page = AdminTokensPage(tokens: try await store.apiTokens(ownerUserID: nil), ownerNames: names, csrfToken: csrfToken, now: now())
         page.chrome = access.chrome(context)
         return page
     }
 
     private func render(_ page: AdminTokensPage, status: HTTPResponse.Status) -> Response {
-        guard let html = templates.render(page, withTemplate: "admin-tokens") else {
-            logger.error("Page template is missing", metadata: ["template": "admin-tokens"])
-            return AdminResponse.text(.internalServerError, "The page template is missing.")
-        }
-        return AdminResponse.html(html, status: status)
-    }
-
-    /// Compact JSON of string pairs for the audit log's before/after columns, keys sorted.
-    static func json(_ fields: [String: String]) -> String? {
-        guard let data = try? JSONSerialization.data(withJSONObject: fields, options: [.sortedKeys]) else { return nil }
-        return String(decoding: data, as: UTF8.self)
+        renderer.render(page, template: "admin-tokens", status: status)
     }
 }

@@ -18,10 +18,9 @@ import Storage
 /// passwords or their hashes, and answered with 303 to the user's page and a fixed notice.
 public struct AdminUsersController<Context: RequestContext>: Sendable {
     let store: any AccountStore
-    let templates: MustacheLibrary
+    let renderer: AdminPageRenderer
     let access: AdminAccess<Context>
     let hasher: PasswordHasher
-    let logger: Logger
     let passwordPolicy: PasswordPolicy
     let now: @Sendable () -> Date
 
@@ -35,10 +34,9 @@ public struct AdminUsersController<Context: RequestContext>: Sendable {
         logger: Logger, passwordPolicy: PasswordPolicy = .standard, now: @escaping @Sendable () -> Date = { Date() }
     ) {
         self.store = store
-        self.templates = templates
+        self.renderer = AdminPageRenderer(templates: templates, logger: logger)
         self.access = access
         self.hasher = hasher
-        self.logger = logger
         self.passwordPolicy = passwordPolicy
         self.now = now
     }
@@ -73,10 +71,10 @@ public struct AdminUsersController<Context: RequestContext>: Sendable {
     }
 
     func create(_ request: Request, context: Context) async throws -> Response {
-        guard case .success(let principal) = access.require(.usersManage, in: context) else { return AdminRefusal.forbidden.response }
-        let form = try await FormFields.read(from: request)
-        guard let csrf = access.csrf(context), csrf.isValid(form.csrfToken, for: Self.formPurpose) else {
-            return AdminRefusal.badFormToken.response
+        let (principal, form): (Principal, FormFields)
+        switch try await access.post(request, as: FormFields.self, requiring: .usersManage, purpose: Self.formPurpose, in: context) {
+        case .failure(let refusal): return refusal.response
+        case .success(let posted): (principal, form) = posted
         }
         let name = (form.value("name") ?? "").trimmingCharacters(in: .whitespaces)
         let displayName = (form.value("display_name") ?? "").trimmingCharacters(in: .whitespaces)
@@ -106,10 +104,10 @@ public struct AdminUsersController<Context: RequestContext>: Sendable {
                 try await store.createUser(user)
                 try await store.appendAudit(AuditEvent(
                     time: user.createdAt, principal: principal, action: .userCreated, target: user.name,
-                    after: Self.json(["name": user.name, "display_name": user.displayName,
+                    after: AuditJSON.compact(["name": user.name, "display_name": user.displayName,
                                       "roles": AdminRoleChoice.names(of: roleIDs, in: roles)]),
                     clientAddress: access.clientAddress(context)))
-                return Self.redirect(to: AdminUserNotice.created.location(userID: user.id.uuidString.lowercased()))
+                return AdminResponse.redirect(to: AdminUserNotice.created.location(userID: user.id.uuidString.lowercased()))
             } catch AccountStoreError.nameTaken {
                 problem = Self.nameTakenProblem(name)
             }
@@ -154,10 +152,10 @@ public struct AdminUsersController<Context: RequestContext>: Sendable {
         _ request: Request, id: String?, permission: Permission, context: Context,
         apply: (Change) async throws -> Outcome
     ) async throws -> Response {
-        guard case .success(let principal) = access.require(permission, in: context) else { return AdminRefusal.forbidden.response }
-        let form = try await FormFields.read(from: request)
-        guard let csrf = access.csrf(context), csrf.isValid(form.csrfToken, for: Self.formPurpose) else {
-            return AdminRefusal.badFormToken.response
+        let (principal, form): (Principal, FormFields)
+        switch try await access.post(request, as: FormFields.self, requiring: permission, purpose: Self.formPurpose, in: context) {
+        case .failure(let refusal): return refusal.response
+        case .success(let posted): (principal, form) = posted
         }
         guard let userID = id.flatMap(UUID.init(uuidString:)), let user = try await store.user(id: userID) else {
             return render(AdminUserPage(missingWith: access.chrome(context)), template: "admin-user", status: .notFound)
@@ -166,7 +164,7 @@ public struct AdminUsersController<Context: RequestContext>: Sendable {
         let change = Change(principal: principal, form: form, user: user, roles: roles, clientAddress: access.clientAddress(context))
         switch try await apply(change) {
         case .done(let notice):
-            return Self.redirect(to: notice.location(userID: user.id.uuidString.lowercased()))
+            return AdminResponse.redirect(to: notice.location(userID: user.id.uuidString.lowercased()))
         case .refused(let problem):
             let current = try await store.user(id: userID) ?? user
             var page = userPage(current, roles: roles, principal: principal, context: context)
@@ -188,8 +186,8 @@ public struct AdminUsersController<Context: RequestContext>: Sendable {
         guard try await store.setRoles(roleIDs, userID: change.user.id) else { return .refused(Self.goneProblem) }
         try await store.appendAudit(AuditEvent(
             time: now(), principal: change.principal, action: .userChanged, target: change.user.name,
-            before: Self.json(["roles": AdminRoleChoice.names(of: change.user.roleIDs, in: change.roles)]),
-            after: Self.json(["roles": AdminRoleChoice.names(of: roleIDs, in: change.roles)]),
+            before: AuditJSON.compact(["roles": AdminRoleChoice.names(of: change.user.roleIDs, in: change.roles)]),
+            after: AuditJSON.compact(["roles": AdminRoleChoice.names(of: roleIDs, in: change.roles)]),
             clientAddress: change.clientAddress))
         return .done(.roles)
     }
@@ -209,7 +207,7 @@ public struct AdminUsersController<Context: RequestContext>: Sendable {
         let ended = try await store.deleteSessions(userID: change.user.id)
         try await store.appendAudit(AuditEvent(
             time: now(), principal: change.principal, action: .userDisabled, target: change.user.name,
-            before: Self.json(["status": "active"]), after: Self.json(["status": "disabled", "sessions_ended": ended]),
+            before: AuditJSON.compact(["status": "active"]), after: AuditJSON.compact(["status": "disabled", "sessions_ended": ended]),
             clientAddress: change.clientAddress))
         return .done(.disabled)
     }
@@ -220,7 +218,7 @@ public struct AdminUsersController<Context: RequestContext>: Sendable {
         guard try await store.setDisabled(false, userID: change.user.id) else { return .refused(Self.goneProblem) }
         try await store.appendAudit(AuditEvent(
             time: now(), principal: change.principal, action: .userEnabled, target: change.user.name,
-            before: Self.json(["status": "disabled"]), after: Self.json(["status": "active"]),
+            before: AuditJSON.compact(["status": "disabled"]), after: AuditJSON.compact(["status": "active"]),
             clientAddress: change.clientAddress))
         return .done(.enabled)
     }
@@ -237,7 +235,7 @@ public struct AdminUsersController<Context: RequestContext>: Sendable {
         let ended = try await store.deleteSessions(userID: change.user.id)
         try await store.appendAudit(AuditEvent(
             time: now(), principal: change.principal, action: .passwordChanged, target: change.user.name,
-            after: Self.json(["reset_by_admin": true, "sessions_ended": ended]),
+            after: AuditJSON.compact(["reset_by_admin": true, "sessions_ended": ended]),
             clientAddress: change.clientAddress))
         return .done(.password)
     }
@@ -286,31 +284,17 @@ public struct AdminUsersController<Context: RequestContext>: Sendable {
     private func listPage(principal: Principal, roles: [Role], context: Context, ticked: Set<UUID> = []) async throws -> AdminUsersPage {
         AdminUsersPage(
             users: try await store.users(), roles: roles, chrome: access.chrome(context),
-            csrfToken: access.csrf(context)?.token(for: Self.formPurpose) ?? "", canAssignRoles: principal.can(.rolesManage),
+            csrfToken: access.formToken(for: Self.formPurpose, in: context), canAssignRoles: principal.can(.rolesManage),
             ticked: ticked)
     }
 
     private func userPage(_ user: User, roles: [Role], principal: Principal, context: Context) -> AdminUserPage {
         AdminUserPage(
             user: user, roles: roles, chrome: access.chrome(context),
-            csrfToken: access.csrf(context)?.token(for: Self.formPurpose) ?? "", viewer: principal)
+            csrfToken: access.formToken(for: Self.formPurpose, in: context), viewer: principal)
     }
 
     private func render(_ page: Any, template: String, status: HTTPResponse.Status) -> Response {
-        guard let html = templates.render(page, withTemplate: template) else {
-            logger.error("Page template is missing", metadata: ["template": "\(template)"])
-            return AdminResponse.text(.internalServerError, "The page template is missing.")
-        }
-        return AdminResponse.html(html, status: status)
-    }
-
-    static func redirect(to location: String) -> Response {
-        Response(status: .seeOther, headers: [.location: location, .contentLength: "0", .cacheControl: "no-store"])
-    }
-
-    /// Compact JSON for the audit log's before/after columns, keys sorted.
-    static func json(_ fields: [String: Any]) -> String? {
-        guard let data = try? JSONSerialization.data(withJSONObject: fields, options: [.sortedKeys]) else { return nil }
-        return String(decoding: data, as: UTF8.self)
+        renderer.render(page, template: template, status: status)
     }
 }

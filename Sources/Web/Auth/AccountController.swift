@@ -127,7 +127,7 @@ public struct AccountController: Sendable {
         let opened = try await signIn.openSession(for: person.user)
         try await store.appendAudit(AuditEvent(
             time: now(), principal: person.principal, action: .passwordChanged, target: person.user.name,
-            after: AdminTokensController<Context>.json(["sessionsEnded": String(ended)]), clientAddress: context.clientAddress))
+            after: AuditJSON.compact(["sessionsEnded": String(ended)]), clientAddress: context.clientAddress))
         var response = Self.redirect(to: "/account?done=password")
         response.headers.append(HTTPField(name: .setCookie, value: cookie.setting(opened.secret)))
         return response
