@@ -13,12 +13,15 @@ cookie with every request to its UI, and pages tests that use the `browser` fixt
 browser in once through the login form.
 
 Environment:
-  SKEIN_BIN                 the binary to run (default: .build/debug/skein in the repository)
+  SKEIN_BIN                 the binary to run (default: .build/debug/skein in the repository); the
+                            suite runs a private copy of it, so a rebuild during the run does not
+                            disturb it
   SKEIN_TEST_RANDOM_PORTS=1 use free ports instead of the standard ones
 """
 
 from __future__ import annotations
 
+import atexit
 import dataclasses
 import os
 import re
@@ -106,12 +109,31 @@ def _free_port() -> int:
         return sock.getsockname()[1]
 
 
+_binary_copy: Path | None = None
+
+
 def _skein_binary() -> Path:
+    """The binary under test: a private copy of SKEIN_BIN (default .build/debug/skein), made on
+    first use and removed when the run ends. A rebuild in the same checkout during the run
+    rewrites the built file in place, and starting it then fails with 'Text file busy'; the copy
+    keeps every server start and `skein user create` of the run on one binary. (Resources are
+    still found from the working directory, REPO_ROOT.)"""
+    global _binary_copy
+    if _binary_copy is not None:
+        return _binary_copy
     configured = os.environ.get("SKEIN_BIN")
     path = Path(configured) if configured else REPO_ROOT / ".build" / "debug" / "skein"
     if not path.is_absolute():
         path = REPO_ROOT / path
-    return path
+    if not path.exists():
+        return path  # callers report the missing binary
+    folder = Path(tempfile.mkdtemp(prefix="skein-bin-"))
+    folder.chmod(0o755)
+    copy = folder / "skein"
+    shutil.copy2(path.resolve(), copy)
+    atexit.register(shutil.rmtree, folder, True)
+    _binary_copy = copy
+    return copy
 
 
 @pytest.fixture(scope="session")
