@@ -27,6 +27,8 @@ public struct AccountController: Sendable {
     public static let formPurpose = "account"
     /// The one answer to a current password that was wrong or not checked because of the throttle.
     static let wrongCurrentPassword = "Your current password was not accepted."
+    /// The answer to starting or confirming two-step sign-in while it is on.
+    static let totpAlreadyOn = "Two-step sign-in is already on. Turn it off first to use another authenticator."
     /// Longest base32 secret the confirm form may post back (a 160-bit secret is 32 characters).
     static let maximumSecretLength = 64
 
@@ -34,9 +36,8 @@ public struct AccountController: Sendable {
     let signIn: SignIn
     let hasher: PasswordHasher
     let throttle: LoginThrottle
-    let templates: MustacheLibrary
+    let renderer: AdminPageRenderer
     let cookie: SessionCookie
-    let logger: Logger
     let passwordPolicy: PasswordPolicy
     let now: @Sendable () -> Date
 
@@ -48,9 +49,8 @@ public struct AccountController: Sendable {
         self.signIn = signIn
         self.hasher = hasher
         self.throttle = throttle
-        self.templates = templates
+        self.renderer = AdminPageRenderer(templates: templates, logger: logger)
         self.cookie = cookie
-        self.logger = logger
         self.passwordPolicy = passwordPolicy
         self.now = now
     }
@@ -110,15 +110,11 @@ public struct AccountController: Sendable {
         case .success(let checked): (person, form) = checked
         }
         guard await currentPasswordAccepted(form.value("current_password"), of: person.user, context: context) else {
-            var page = try await page(for: person, context: context)
-            page.passwordProblem = Self.wrongCurrentPassword
-            return render(page, status: .badRequest)
+            return try await refuse(person, problem: Self.wrongCurrentPassword, at: \.passwordProblem, context: context)
         }
         let newPassword = form.value("new_password") ?? ""
         if let problem = passwordPolicy.problem(with: newPassword, userName: person.user.name, displayName: person.user.displayName) {
-            var page = try await page(for: person, context: context)
-            page.passwordProblem = problem.description
-            return render(page, status: .badRequest)
+            return try await refuse(person, problem: problem.description, at: \.passwordProblem, context: context)
         }
         guard try await store.setPasswordHash(await hasher.hash(newPassword), userID: person.user.id) else {
             return Refusal.notAPerson.response
@@ -128,7 +124,7 @@ public struct AccountController: Sendable {
         try await store.appendAudit(AuditEvent(
             time: now(), principal: person.principal, action: .passwordChanged, target: person.user.name,
             after: AuditJSON.compact(["sessionsEnded": String(ended)]), clientAddress: context.clientAddress))
-        var response = Self.redirect(to: "/account?done=password")
+        var response = AdminResponse.redirect(to: "/account?done=password")
         response.headers.append(HTTPField(name: .setCookie, value: cookie.setting(opened.secret)))
         return response
     }
@@ -139,11 +135,10 @@ public struct AccountController: Sendable {
         case .failure(let refusal): return refusal.response
         case .success(let checked): person = checked.0
         }
-        var page = try await page(for: person, context: context)
         guard person.user.totpSecret == nil else {
-            page.totpProblem = "Two-step sign-in is already on. Turn it off first to use another authenticator."
-            return render(page, status: .badRequest)
+            return try await refuse(person, problem: Self.totpAlreadyOn, at: \.totpProblem, context: context)
         }
+        var page = try await page(for: person, context: context)
         page.enrolment = enrolment(secret: TOTP.generateSecret(), for: person.user)
         return render(page, status: .ok)
     }
@@ -154,11 +149,10 @@ public struct AccountController: Sendable {
         case .failure(let refusal): return refusal.response
         case .success(let checked): (person, form) = checked
         }
-        var page = try await page(for: person, context: context)
         guard person.user.totpSecret == nil else {
-            page.totpProblem = "Two-step sign-in is already on. Turn it off first to use another authenticator."
-            return render(page, status: .badRequest)
+            return try await refuse(person, problem: Self.totpAlreadyOn, at: \.totpProblem, context: context)
         }
+        var page = try await page(for: person, context: context)
         let posted = form.value("secret") ?? ""
         guard posted.count <= Self.maximumSecretLength, let bytes = Base32.decode(posted), bytes.count >= 16 else {
             page.totpProblem = "The setup had expired. Start again."
@@ -175,7 +169,7 @@ public struct AccountController: Sendable {
         _ = try await store.useTOTPStep(step, userID: person.user.id)
         try await store.appendAudit(AuditEvent(
             time: now(), principal: person.principal, action: .totpEnabled, target: person.user.name, clientAddress: context.clientAddress))
-        return Self.redirect(to: "/account?done=totp-on")
+        return AdminResponse.redirect(to: "/account?done=totp-on")
     }
 
     func disableTOTP(_ request: Request, context: Context) async throws -> Response {
@@ -185,16 +179,14 @@ public struct AccountController: Sendable {
         case .success(let checked): (person, form) = checked
         }
         guard await currentPasswordAccepted(form.value("current_password"), of: person.user, context: context) else {
-            var page = try await page(for: person, context: context)
-            page.totpProblem = Self.wrongCurrentPassword
-            return render(page, status: .badRequest)
+            return try await refuse(person, problem: Self.wrongCurrentPassword, at: \.totpProblem, context: context)
         }
         if person.user.totpSecret != nil {
             guard try await store.setTOTPSecret(nil, userID: person.user.id) else { return Refusal.notAPerson.response }
             try await store.appendAudit(AuditEvent(
                 time: now(), principal: person.principal, action: .totpDisabled, target: person.user.name, clientAddress: context.clientAddress))
         }
-        return Self.redirect(to: "/account?done=totp-off")
+        return AdminResponse.redirect(to: "/account?done=totp-off")
     }
 
     /// The user behind the request's browser session; `.notAPerson` for anonymous and bearer-token
@@ -240,15 +232,16 @@ public struct AccountController: Sendable {
             csrfToken: person.csrf.token(for: Self.formPurpose))
     }
 
-    private func render(_ page: AccountPage, status: HTTPResponse.Status) -> Response {
-        guard let html = templates.render(page, withTemplate: "account") else {
-            logger.error("Page template is missing", metadata: ["template": "account"])
-            return AdminResponse.text(.internalServerError, "The page template is missing.")
-        }
-        return AdminResponse.html(html, status: status)
+    /// The page again (400) with `problem` shown at `field`, next to the form it is about.
+    private func refuse(
+        _ person: Person, problem: String, at field: WritableKeyPath<AccountPage, String?>, context: Context
+    ) async throws -> Response {
+        var page = try await page(for: person, context: context)
+        page[keyPath: field] = problem
+        return render(page, status: .badRequest)
     }
 
-    static func redirect(to location: String) -> Response {
-        Response(status: .seeOther, headers: [.location: location, .contentLength: "0", .cacheControl: "no-store"])
+    private func render(_ page: AccountPage, status: HTTPResponse.Status) -> Response {
+        renderer.render(page, template: "account", status: status)
     }
 }

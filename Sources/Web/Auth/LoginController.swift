@@ -59,7 +59,7 @@ public struct LoginController: Sendable {
     func form(_ request: Request, context: Context) -> Response {
         let next = LocalRedirect.target(request.uri.queryParameters.get("next"))
         if context.session != nil {
-            return Self.redirect(to: next)
+            return AdminResponse.redirect(to: next)
         }
         return page(request, next: next, problem: nil, username: "", status: .ok)
     }
@@ -78,7 +78,7 @@ public struct LoginController: Sendable {
             name: username, password: form.password ?? "", code: form.code, address: context.clientAddress
         ) {
         case .succeeded(_, _, let secret):
-            var response = Self.redirect(to: next)
+            var response = AdminResponse.redirect(to: next)
             response.headers.append(HTTPField(name: .setCookie, value: cookie.setting(secret)))
             response.headers.append(HTTPField(name: .setCookie, value: cookie.clearingPreSession))
             if let old = context.session {
@@ -91,7 +91,7 @@ public struct LoginController: Sendable {
     }
 
     func logout(_ request: Request, context: Context) async throws -> Response {
-        var response = Self.redirect(to: "/login")
+        var response = AdminResponse.redirect(to: "/login")
         response.headers.append(HTTPField(name: .setCookie, value: cookie.clearing))
         guard let session = context.session, let secret = context.sessionSecret, let principal = context.principal else {
             return response
@@ -112,21 +112,11 @@ public struct LoginController: Sendable {
     private func page(
         _ request: Request, next: String, problem: String?, username: String, status: HTTPResponse.Status, freshPreSession: Bool = false
     ) -> Response {
-        var secret = freshPreSession ? nil : SessionCookie.value(named: cookie.preSessionName, in: request)
-        var setCookie: String?
-        if secret.map({ $0.isEmpty || $0.count > 100 }) ?? true {
-            let made = SecretToken.generate(.session).value
-            secret = made
-            setCookie = cookie.settingPreSession(made)
-        }
-        let token = CSRFToken(sessionSecret: Data((secret ?? "").utf8)).token(for: Self.loginPurpose)
+        let preSession = PreSession(request: request, cookie: cookie, fresh: freshPreSession)
+        let token = preSession.csrfToken(for: Self.loginPurpose)
         let model = AuthPageModel(title: "Sign in", csrfToken: token, problem: problem, username: username, next: next)
         var response = AuthPages.html(templates.render(model, withTemplate: "login"), status: status)
-        if let setCookie { response.headers.append(HTTPField(name: .setCookie, value: setCookie)) }
+        if let setCookie = preSession.setCookie { response.headers.append(HTTPField(name: .setCookie, value: setCookie)) }
         return response
-    }
-
-    static func redirect(to location: String) -> Response {
-        Response(status: .seeOther, headers: [.location: location, .contentLength: "0", .cacheControl: "no-store"])
     }
 }

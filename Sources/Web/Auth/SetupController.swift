@@ -86,7 +86,7 @@ public struct SetupController: Sendable {
         try await store.appendAudit(
             AuditEvent(time: now(), actorUserID: user.id, actorName: user.name, action: .setupCompleted, clientAddress: context.clientAddress))
         let opened = try await signIn.openSession(for: user)
-        var response = LoginController.redirect(to: "/")
+        var response = AdminResponse.redirect(to: "/")
         response.headers.append(HTTPField(name: .setCookie, value: cookie.setting(opened.secret)))
         response.headers.append(HTTPField(name: .setCookie, value: cookie.clearingPreSession))
         return response
@@ -95,18 +95,12 @@ public struct SetupController: Sendable {
     private func page(
         _ request: Request, token: String, model: AuthPageModel?, status: HTTPResponse.Status, freshPreSession: Bool = false
     ) -> Response {
-        var secret = freshPreSession ? nil : SessionCookie.value(named: cookie.preSessionName, in: request)
-        var setCookie: String?
-        if secret.map({ $0.isEmpty || $0.count > 100 }) ?? true {
-            let made = SecretToken.generate(.session).value
-            secret = made
-            setCookie = cookie.settingPreSession(made)
-        }
+        let preSession = PreSession(request: request, cookie: cookie, fresh: freshPreSession)
         var model = model ?? AuthPageModel(title: "Create the first administrator", csrfToken: "")
-        model.csrfToken = CSRFToken(sessionSecret: Data((secret ?? "").utf8)).token(for: Self.purpose)
+        model.csrfToken = preSession.csrfToken(for: Self.purpose)
         model.token = token
         var response = AuthPages.html(templates.render(model, withTemplate: "setup"), status: status)
-        if let setCookie { response.headers.append(HTTPField(name: .setCookie, value: setCookie)) }
+        if let setCookie = preSession.setCookie { response.headers.append(HTTPField(name: .setCookie, value: setCookie)) }
         return response
     }
 }
