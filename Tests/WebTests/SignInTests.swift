@@ -25,6 +25,19 @@ import Testing
         }
     }
 
+    /// Vera, a viewer with two-step sign-in on, and her authenticator.
+    static func veraWithTwoStep(in app: AuthTestApp) async throws -> (user: User, totp: TOTP) {
+        let user = try await app.makeUser("vera", role: .viewer, password: password)
+        let secret = TOTP.generateSecret()
+        _ = try await app.store.setTOTPSecret(secret, userID: user.id)
+        return (user, try #require(TOTP(base32Secret: secret)))
+    }
+
+    /// Sign-in against the app's store and throttle with its clock stopped at `time`.
+    static func signIn(_ app: AuthTestApp, at time: Date) -> SignIn {
+        SignIn(store: app.store, hasher: app.hasher, throttle: app.throttle, now: { time })
+    }
+
     static func post(
         _ client: some TestClientProtocol, username: String, password: String, code: String? = nil,
         form: (cookie: String, token: String), next: String = "/"
@@ -86,10 +99,7 @@ import Testing
     @Test func aMissingOrWrongAuthenticationCodeGetsTheAnswerOfAWrongPassword() async throws {
         try await WebTestDatabase.with { database in
             let app = try await AuthTestApp(database: database)
-            let user = try await app.makeUser("vera", role: .viewer, password: Self.password)
-            let secret = TOTP.generateSecret()
-            _ = try await app.store.setTOTPSecret(secret, userID: user.id)
-            let totp = try #require(TOTP(base32Secret: secret))
+            let (user, totp) = try await Self.veraWithTwoStep(in: app)
             try await Application(router: try await app.router()).test(.router) { client in
                 let form = try await Self.loginForm(client)
                 let page = try await client.execute(uri: "/login", method: .get) { String(buffer: $0.body) }
@@ -113,12 +123,9 @@ import Testing
     @Test func wrongCodesCountInTheThrottleLikeWrongPasswords() async throws {
         try await WebTestDatabase.with { database in
             let app = try await AuthTestApp(database: database)
-            let user = try await app.makeUser("vera", role: .viewer, password: Self.password)
-            let secret = TOTP.generateSecret()
-            _ = try await app.store.setTOTPSecret(secret, userID: user.id)
+            let (user, totp) = try await Self.veraWithTwoStep(in: app)
             let time = Date()
-            let signIn = SignIn(store: app.store, hasher: app.hasher, throttle: app.throttle, now: { time })
-            let totp = try #require(TOTP(base32Secret: secret))
+            let signIn = Self.signIn(app, at: time)
             for _ in 0..<LoginThrottle.Policy.standard.failuresPerAccount {
                 let outcome = try await signIn.attempt(name: "vera", password: Self.password, code: "000000x", address: "192.0.2.7")
                 guard case .refused = outcome else { Issue.record("a wrong code signed in"); return }
@@ -133,12 +140,10 @@ import Testing
     @Test func aCodeSignsInOnceAndNotAgain() async throws {
         try await WebTestDatabase.with { database in
             let app = try await AuthTestApp(database: database)
-            let user = try await app.makeUser("vera", role: .viewer, password: Self.password)
-            let secret = TOTP.generateSecret()
-            _ = try await app.store.setTOTPSecret(secret, userID: user.id)
+            let (user, totp) = try await Self.veraWithTwoStep(in: app)
             let time = Date()
-            let signIn = SignIn(store: app.store, hasher: app.hasher, throttle: app.throttle, now: { time })
-            let code = try #require(TOTP(base32Secret: secret)).code(at: time)
+            let code = totp.code(at: time)
+            let signIn = Self.signIn(app, at: time)
             let first = try await signIn.attempt(name: "vera", password: Self.password, code: code, address: "192.0.2.7")
             guard case .succeeded(let signedIn, _, _) = first else { Issue.record("the right code was refused"); return }
             #expect(signedIn.id == user.id)
