@@ -74,9 +74,13 @@ def path_of(driver) -> str:
 
 
 def wait_until(driver, condition, timeout: float = WAIT_S, message: str = ""):
+    """Polls `condition` until it holds; an element missing or gone stale while the next page
+    loads counts as not yet."""
+    from selenium.common.exceptions import NoSuchElementException, StaleElementReferenceException
     from selenium.webdriver.support.ui import WebDriverWait
 
-    return WebDriverWait(driver, timeout).until(condition, message)
+    waiting = WebDriverWait(driver, timeout, ignored_exceptions=(NoSuchElementException, StaleElementReferenceException))
+    return waiting.until(condition, message)
 
 
 def submit_login_form(driver, name: str, password: str) -> None:
