@@ -3,47 +3,19 @@ span data that tries to be HTML staying text."""
 
 from __future__ import annotations
 
-import os
-import shutil
 from urllib.parse import urlparse
 
 import pytest
 
+from accounts_helpers import fresh_chromium
 from sdk_trace import XSS_IMG, XSS_SCRIPT
-
-CHROMIUM_CANDIDATES = ("/usr/bin/chromium", "/usr/bin/chromium-browser", "/usr/bin/google-chrome")
-DRIVER_CANDIDATES = ("/usr/bin/chromedriver", "/usr/lib/chromium/chromedriver")
-
-
-def _first_existing(candidates, name):
-    for path in candidates:
-        if os.path.exists(path):
-            return path
-    return shutil.which(name)
 
 
 @pytest.fixture(scope="module")
 def browser(artifacts):
-    chromium = _first_existing(CHROMIUM_CANDIDATES, "chromium")
-    driver_path = _first_existing(DRIVER_CANDIDATES, "chromedriver")
-    if not chromium or not driver_path:
-        pytest.skip("page tests need Debian's chromium and chromium-driver packages "
-                    f"(chromium: {chromium or 'absent'}, chromedriver: {driver_path or 'absent'}); "
-                    "scripts/test installs them")
-    from selenium import webdriver
-    from selenium.webdriver.chrome.service import Service
-
-    options = webdriver.ChromeOptions()
-    options.binary_location = chromium
-    for argument in ("--headless=new", "--disable-gpu", "--disable-dev-shm-usage",
-                     "--window-size=1400,1000", "--no-first-run", "--disable-extensions"):
-        options.add_argument(argument)
-    if os.geteuid() == 0:
-        options.add_argument("--no-sandbox")
-    driver = webdriver.Chrome(service=Service(executable_path=driver_path), options=options)
-    driver.set_page_load_timeout(30)
-    yield driver
-    driver.quit()
+    """A headless Chromium for the module (conftest signs it in as the admin once)."""
+    with fresh_chromium() as driver:
+        yield driver
 
 
 def page_text(driver) -> str:
