@@ -39,8 +39,13 @@ def new_install(artifacts: Path):
                "--ui-port", str(ports["ui"]), "--otlp-http-port", str(ports["otlp_http"]),
                "--otlp-grpc-port", str(ports["otlp_grpc"]), "--zipkin-port", str(ports["zipkin"])]
     env = {k: v for k, v in os.environ.items() if not k.startswith("SKEIN_")}
-    process = subprocess.Popen(command, cwd=REPO_ROOT, env=env, stdin=subprocess.DEVNULL, stdout=log_file,
-                               stderr=subprocess.STDOUT)
+    try:
+        process = subprocess.Popen(command, cwd=REPO_ROOT, env=env, stdin=subprocess.DEVNULL, stdout=log_file,
+                                   stderr=subprocess.STDOUT)
+    except OSError:
+        log_file.close()
+        shutil.rmtree(data_dir, ignore_errors=True)
+        raise
     ui = f"http://127.0.0.1:{ports['ui']}"
     try:
         deadline = time.monotonic() + READY_TIMEOUT_S
