@@ -2,7 +2,8 @@
 import PackageDescription
 
 // Dependencies point one way:
-// TraceModel ← Ingest, Storage ← Intake ← Web, OTLPGRPC ← SkeinApp ← skein (DemoTraffic ← SkeinApp, Accounts ← Storage)
+// TraceModel ← Ingest, Storage ← Intake ← Web, OTLPGRPC ← SkeinApp ← skein (DemoTraffic ← SkeinApp, Accounts ← Storage,
+// Bench ← skein)
 let package = Package(
     name: "skein",
     platforms: [.macOS(.v15)],
@@ -27,6 +28,7 @@ let package = Package(
         .package(url: "https://github.com/grpc/grpc-swift-nio-transport.git", from: "2.9.2"),
         .package(url: "https://github.com/grpc/grpc-swift-protobuf.git", from: "2.4.1"),
         .package(url: "https://github.com/hummingbird-project/hummingbird-auth.git", from: "2.5.0"),
+        .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.3"),
     ],
     targets: [
         // Pure domain: ids, spans, attribute values, trace trees. No dependencies.
@@ -130,15 +132,35 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
+        // `skein bench`: the benchmark harness (child server, load generators, samplers, reports).
+        .target(
+            name: "Bench",
+            dependencies: [
+                "TraceModel",
+                "Ingest",
+                "Storage",
+                "Accounts",
+                "DemoTraffic",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "GRPCCore", package: "grpc-swift-2"),
+                .product(name: "GRPCNIOTransportHTTP2", package: "grpc-swift-nio-transport"),
+            ]
+        ),
         .executableTarget(
             name: "skein",
             dependencies: [
                 "SkeinApp",
                 "Intake",
+                "Bench",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
         .testTarget(name: "TraceModelTests", dependencies: ["TraceModel"]),
+        .testTarget(name: "BenchTests", dependencies: ["Bench", "Ingest", "TraceModel"]),
         .testTarget(name: "AccountsTests", dependencies: ["Accounts"]),
         // FuzzRegressions/ holds inputs the fuzz targets found, replayed by FuzzRegressionTests.
         .testTarget(name: "IngestTests", dependencies: ["Ingest", "TraceModel"], exclude: ["FuzzRegressions"]),
@@ -183,7 +205,7 @@ let package = Package(
         .testTarget(
             name: "EndToEndTests",
             dependencies: [
-                "SkeinApp", "Storage", "TraceModel", "Ingest", "DemoTraffic", "Intake",
+                "SkeinApp", "Storage", "TraceModel", "Ingest", "DemoTraffic", "Intake", "Bench",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "GRPCCore", package: "grpc-swift-2"),
                 .product(name: "GRPCNIOTransportHTTP2", package: "grpc-swift-nio-transport"),

@@ -6,7 +6,7 @@ struct Skein: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "skein",
         abstract: "Skein: distributed tracing on PostgreSQL (OTLP and Zipkin in, search and waterfalls out).",
-        subcommands: [Serve.self, Migrate.self, Demo.self, UserCommand.self],
+        subcommands: [Serve.self, Migrate.self, Demo.self, UserCommand.self, BenchCommand.self],
         defaultSubcommand: Serve.self
     )
 }
