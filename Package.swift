@@ -160,7 +160,7 @@ let package = Package(
             ]
         ),
         .testTarget(name: "TraceModelTests", dependencies: ["TraceModel"]),
-        .testTarget(name: "BenchTests", dependencies: ["Bench", "Ingest", "TraceModel"]),
+        .testTarget(name: "BenchTests", dependencies: ["Bench", "Ingest", "TraceModel", .product(name: "NIOCore", package: "swift-nio")]),
         .testTarget(name: "AccountsTests", dependencies: ["Accounts"]),
         // FuzzRegressions/ holds inputs the fuzz targets found, replayed by FuzzRegressionTests.
         .testTarget(name: "IngestTests", dependencies: ["Ingest", "TraceModel"], exclude: ["FuzzRegressions"]),

@@ -73,8 +73,8 @@ public final class ProcessSampler: Sendable {
     /// A `kB` field of /proc/<pid>/status text (`VmRSS:\t  123456 kB`).
     public static func statusKiB(_ field: String, statusText: String) -> UInt64? {
         for line in statusText.split(separator: "\n") where line.hasPrefix(field + ":") {
-            let value = line.dropFirst(field.count + 1).split(separator: " ").first { !$0.isEmpty }
-            return value.flatMap { UInt64($0.trimmingCharacters(in: .whitespaces)) }
+            let value = line.dropFirst(field.count + 1).split(whereSeparator: { $0 == " " || $0 == "\t" }).first
+            return value.flatMap { UInt64($0) }
         }
         return nil
     }

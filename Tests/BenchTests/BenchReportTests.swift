@@ -11,23 +11,24 @@ import Testing
 
     @Test func aMissedUpperBoundSaysMissed() {
         let line = BenchReport.line(for: BenchFigure("ingest.peak_rss", 350, "MiB", target: .atMost(300)))
-        #expect(line == "ingest.peak_rss  350.0 MiB  (target ≤ 300.0 MiB, ratio 1.17, MISSED)")
+        #expect(line == "ingest.peak_rss  350 MiB  (target ≤ 300 MiB, ratio 1.17, MISSED)")
     }
 
     @Test func aFigureWithoutTargetIsNameValueUnit() {
         #expect(BenchReport.line(for: BenchFigure("ingest.requests_per_second", 61.234, "req/s")) == "ingest.requests_per_second  61.23 req/s")
+        #expect(BenchReport.line(for: BenchFigure("ingest.responses_429", 0, "requests")) == "ingest.responses_429  0 requests")
     }
 
     @Test func theHeaderNamesTheMachineAndColumnsAlign() {
         var report = BenchReport(title: "ingest", machine: machine, notes: ["machine shared"])
-        report.add(BenchFigure("a", 1, "x"))
+        report.add(BenchFigure("a", 1.5, "x"))
         report.add(BenchFigure("longer.name", 12_345, "y"))
         let lines = report.text.split(separator: "\n").map(String.init)
         #expect(lines[0] == "Skein benchmark: ingest")
         #expect(lines[1] == "machine: 2 cores, 4096 MiB memory, Test CPU")
         #expect(lines[2] == "build: release; PostgreSQL 17.2")
         #expect(lines[3] == "note: machine shared")
-        #expect(lines[4] == "a                1.00 x")
+        #expect(lines[4] == "a             1.50 x")
         #expect(lines[5] == "longer.name  12345 y")
     }
 
