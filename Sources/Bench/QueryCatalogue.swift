@@ -45,8 +45,8 @@ public struct QueryCatalogue: Sendable {
         let window = window(index)
         let apiWindow = "start=\(window.start / 1_000)&end=\(window.end / 1_000)"
         let pageWindow = "lookback=custom&start=\(Self.minuteText(window.start))&end=\(Self.minuteText(window.end))"
-        // The attribute search looks at a wider window: failures are rare.
-        let wide = (start: dataset.startUnixNano, end: dataset.endUnixNano)
+        // The attribute search looks at the whole window but the oldest hour: failures are rare.
+        let wide = (start: dataset.startUnixNano + Self.hourNanos, end: dataset.endUnixNano)
         let wideAPI = "start=\(wide.start / 1_000)&end=\(wide.end / 1_000)"
         let widePage = "lookback=custom&start=\(Self.minuteText(wide.start))&end=\(Self.minuteText(wide.end))"
         let status = Self.statusCodes[index % Self.statusCodes.count]
@@ -78,9 +78,10 @@ public struct QueryCatalogue: Sendable {
         pairs.isEmpty ? nil : pairs[index % pairs.count]
     }
 
-    /// An hour of the dataset's window, a different one each repetition (newest first).
+    /// An hour of the dataset's window, a different one each repetition (newest first), never the
+    /// oldest hour, which holds the known traces.
     func window(_ index: Int) -> (start: UInt64, end: UInt64) {
-        let hours = UInt64(max(1, dataset.hours))
+        let hours = UInt64(max(1, dataset.hours - 1))
         let back = UInt64(index) % hours
         let end = dataset.endUnixNano - back * Self.hourNanos
         return (end > Self.hourNanos ? end - Self.hourNanos : 0, end)

@@ -24,7 +24,8 @@ import TraceModel
         let pairs = (0..<3).compactMap { catalogue.pick($0) }
         #expect(Set(pairs.map { "\($0.0) \($0.1)" }).count == 3)
         #expect(catalogue.window(1).end == catalogue.window(0).end - hour)
-        #expect(catalogue.window(24) == catalogue.window(0))
+        #expect(catalogue.window(23) == catalogue.window(0))
+        #expect(catalogue.window(22).start == catalogue.dataset.startUnixNano + hour)
     }
 
     @Test func servicesWithoutOperationsAreLeftOut() {
