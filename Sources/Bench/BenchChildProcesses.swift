@@ -3,9 +3,10 @@ import Synchronization
 
 /// Every child process the benchmark started and has not stopped yet, so Ctrl-C (SIGINT) and
 /// SIGTERM stop them too: `installSignalHandlers()` terminates them all (SIGTERM, SIGKILL after
-/// the grace time) and exits with status 130.
+/// the grace time), removes the temporary folders registered for removal, and exits with status 130.
 public enum BenchChildProcesses {
     private static let running = Mutex<[Int32: TimeInterval]>([:])
+    private static let foldersToRemove = Mutex<Set<String>>([])
     private static let handlers = Mutex<[any DispatchSourceSignal]>([])
 
     /// Registers a child with the grace time it gets between SIGTERM and SIGKILL.
@@ -15,6 +16,15 @@ public enum BenchChildProcesses {
 
     public static func unregister(pid: Int32) {
         running.withLock { _ = $0.removeValue(forKey: pid) }
+    }
+
+    /// A temporary folder to delete when the benchmark is interrupted (after its children stopped).
+    public static func removeOnInterrupt(folder: String) {
+        foldersToRemove.withLock { _ = $0.insert(folder) }
+    }
+
+    public static func keepOnInterrupt(folder: String) {
+        foldersToRemove.withLock { _ = $0.remove(folder) }
     }
 
     /// SIGTERM to `pid`, then SIGKILL when it is still there after `graceSeconds`; waits for it.
@@ -44,6 +54,7 @@ public enum BenchChildProcesses {
                     for (pid, grace) in children {
                         terminate(pid: pid, graceSeconds: grace) { kill(pid, 0) == 0 && !isZombie(pid) }
                     }
+                    for folder in foldersToRemove.withLock({ $0 }) { try? FileManager.default.removeItem(atPath: folder) }
                     exit(130)
                 }
                 source.resume()

@@ -38,7 +38,7 @@ public final class BenchServer: Sendable {
         let folder = try DatasetFolder(given: dataDirectory, keep: keepData)
         let ports = try await BenchServerPorts.findFree()
         let logFile = (folder.path as NSString).appendingPathComponent("bench-skein-serve.log")
-        FileManager.default.createFile(atPath: logFile, contents: nil)
+        _ = FileManager.default.createFile(atPath: logFile, contents: nil)
         let log = try FileHandle(forWritingTo: URL(fileURLWithPath: logFile))
         log.seekToEndOfFile()
         let process = Process()
@@ -56,6 +56,7 @@ public final class BenchServer: Sendable {
         BenchChildProcesses.installSignalHandlers()
         try process.run()
         BenchChildProcesses.register(pid: process.processIdentifier, graceSeconds: graceSeconds)
+        if folder.isTemporary && !keepData { BenchChildProcesses.removeOnInterrupt(folder: folder.path) }
         let server = BenchServer(ports: ports, process: process, dataFolder: folder, logFile: logFile, graceSeconds: graceSeconds, logger: logger)
         do {
             try await server.waitUntilReady(seconds: readySeconds)
@@ -103,6 +104,7 @@ public final class BenchServer: Sendable {
             }
         }
         if removeData { dataFolder.removeIfTemporary() }
+        BenchChildProcesses.keepOnInterrupt(folder: dataFolder.path)
     }
 
     /// Creates an admin user and an API read token for it directly in the database (as `skein user
