@@ -57,7 +57,8 @@ struct BenchIngest: AsyncParsableCommand {
 
     func run() async throws {
         try await output.run { logger in
-            var options = IngestBenchmark.Options(migrationsDirectory: try ResourceLocator(explicit: output.resourcesDirectory).migrations)
+            let resources = try ResourceLocator(explicit: output.resourcesDirectory)
+            var options = IngestBenchmark.Options(migrationsDirectory: resources.migrations)
             options.protocols = try protocols()
             options.spansPerRequest = spansPerRequest
             options.connections = connections
@@ -68,7 +69,7 @@ struct BenchIngest: AsyncParsableCommand {
             options.copyLimit = !noCopyLimit
             options.dataDirectory = output.dataDirectory
             options.keepData = output.keepData
-            options.serverArguments = serverArguments
+            options.serverArguments = ["--resources-dir", resources.root] + serverArguments
             return try await IngestBenchmark(options: options, logger: logger).run()
         }
     }
