@@ -48,12 +48,12 @@ public struct DatasetWorkspace: Sendable {
         }
     }
 
-    /// Starts `skein serve` on the workspace's folder, runs `body` with it and a read token, and
-    /// stops it (also when `body` throws). The folder stays for `finish()`.
+    /// Starts `skein serve` (with `arguments` appended) on the workspace's folder, runs `body` with
+    /// it and a read token, and stops it (also when `body` throws). The folder stays for `finish()`.
     public func serve<Result: Sendable>(
-        logger: Logger, _ body: (BenchServer, String) async throws -> Result
+        arguments: [String] = [], logger: Logger, _ body: (BenchServer, String) async throws -> Result
     ) async throws -> Result {
-        let server = try await BenchServer.start(dataDirectory: folder.path, keepData: true, logger: logger)
+        let server = try await BenchServer.start(dataDirectory: folder.path, keepData: true, arguments: arguments, logger: logger)
         do {
             let token = try await server.makeReadToken()
             let result = try await body(server, token)

@@ -31,15 +31,16 @@ struct BenchPages: AsyncParsableCommand {
     }
 
     func makeReport(logger: Logger) async throws -> BenchReport {
+        let resources = try ResourceLocator(explicit: dataset.resourcesDirectory)
         let workspace = try DatasetWorkspace(
             dataDirectory: dataset.dataDirectory, keepData: dataset.keepData, reuse: dataset.reuse,
-            migrationsDirectory: try ResourceLocator(explicit: dataset.resourcesDirectory).migrations)
+            migrationsDirectory: resources.migrations)
         defer { workspace.finish() }
         let (prepared, _) = try await workspace.prepare(dataset.parameters, logger: logger) { _ in () }
         let known = DatasetKnownTraces(seed: prepared.dataset.parameters.seed)
         let repetitions = repetitions
         let timeLimit = Duration.seconds(maxSeconds)
-        let pages = try await workspace.serve(logger: logger) { server, token in
+        let pages = try await workspace.serve(arguments: ["--resources-dir", resources.root], logger: logger) { server, token in
             let client = QueryHTTPClient(port: server.ports.ui, token: token)
             return try await PagesBenchmark(client: client, known: known, repetitions: repetitions, timeLimit: timeLimit)
                 .run(logger: logger)

@@ -31,9 +31,10 @@ struct BenchQuery: AsyncParsableCommand {
     }
 
     func makeReport(logger: Logger) async throws -> BenchReport {
+        let resources = try ResourceLocator(explicit: dataset.resourcesDirectory)
         let workspace = try DatasetWorkspace(
             dataDirectory: dataset.dataDirectory, keepData: dataset.keepData, reuse: dataset.reuse,
-            migrationsDirectory: try ResourceLocator(explicit: dataset.resourcesDirectory).migrations)
+            migrationsDirectory: resources.migrations)
         defer { workspace.finish() }
         let (prepared, operations) = try await workspace.prepare(dataset.parameters, logger: logger) { database in
             var operations: [String: [String]] = [:]
@@ -47,7 +48,7 @@ struct BenchQuery: AsyncParsableCommand {
             dataset: prepared.dataset.parameters)
         let repetitions = repetitions
         let timeLimit = Duration.seconds(maxSeconds)
-        let samples = try await workspace.serve(logger: logger) { server, token in
+        let samples = try await workspace.serve(arguments: ["--resources-dir", resources.root], logger: logger) { server, token in
             let client = QueryHTTPClient(port: server.ports.ui, token: token)
             return try await QueryBenchmark(client: client, catalogue: catalogue, repetitions: repetitions, timeLimit: timeLimit)
                 .run(logger: logger)

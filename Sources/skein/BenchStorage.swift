@@ -24,9 +24,10 @@ struct BenchStorage: AsyncParsableCommand {
     }
 
     func makeReport(logger: Logger) async throws -> BenchReport {
+        let resources = try ResourceLocator(explicit: dataset.resourcesDirectory)
         let workspace = try DatasetWorkspace(
             dataDirectory: dataset.dataDirectory, keepData: dataset.keepData, reuse: dataset.reuse,
-            migrationsDirectory: try ResourceLocator(explicit: dataset.resourcesDirectory).migrations)
+            migrationsDirectory: resources.migrations)
         defer { workspace.finish() }
         let (prepared, footprint) = try await workspace.prepare(dataset.parameters, logger: logger) { database in
             try await StorageFootprintReader(client: database.client, logger: logger).read()
