@@ -19,7 +19,8 @@ public struct IngestLoad: Sendable {
     }
 
     /// Runs the load through `senders`; `atSteadyState` runs once when the warm-up ends (for CPU
-    /// snapshots), `atEnd` when the last measured answer came back.
+    /// snapshots; not at all when the warm-up used up the request budget), `atEnd` when the last
+    /// measured answer came back.
     public func run(
         senders: [any IngestSender], atSteadyState: @escaping @Sendable () -> Void, atEnd: @escaping @Sendable () -> Void
     ) async -> IngestLoadOutcome {
@@ -28,8 +29,9 @@ public struct IngestLoad: Sendable {
         let warmupEnd = start + warmup
         let measureEnd = warmupEnd + measured
         let budget = RequestBudget(maxRequests)
+        // Not called when the request budget runs out during the warm-up (nothing was measured).
         let steadyState = Task {
-            try? await Task.sleep(until: warmupEnd, clock: clock)
+            guard (try? await Task.sleep(until: warmupEnd, clock: clock)) != nil else { return }
             atSteadyState()
         }
         var outcome = IngestLoadOutcome()
@@ -47,6 +49,7 @@ public struct IngestLoad: Sendable {
                 lastAnswer = max(lastAnswer, last)
             }
         }
+        steadyState.cancel()
         await steadyState.value
         atEnd()
         outcome.measuredSeconds = (lastAnswer - warmupEnd).inMilliseconds / 1_000

@@ -7,6 +7,6 @@ struct BenchCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "bench",
         abstract: "Benchmarks: ingest rate and its raw-COPY limit, query latency, page rendering, storage size.",
-        subcommands: [BenchIngest.self, BenchQuery.self, BenchPages.self, BenchStorage.self]
+        subcommands: [BenchIngest.self, BenchQuery.self, BenchPages.self, BenchStorage.self, BenchAll.self]
     )
 }

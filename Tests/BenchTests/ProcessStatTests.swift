@@ -29,3 +29,18 @@ import NIOCore
         #expect(CopyLimit.chunks(["a\n", "b\n", "c\n"], size: 2).map { String(buffer: $0) } == ["a\nb\n", "c\n"])
     }
 }
+
+@Suite struct CopyLimitRowsTests {
+    @Test func everyColumnIsEscapedForCopyTextAndNullBecomesBackslashN() {
+        let select = CopyLimitRows.copyTextSelect(table: "spans", columns: ["trace_id", "events"])
+        #expect(select.hasPrefix("SELECT concat_ws(E'\\t', "))
+        #expect(select.hasSuffix(" FROM spans"))
+        #expect(select.contains(#"coalesce(replace(replace(replace(replace(trace_id::text, '\', '\\'), E'\n', '\n'), E'\r', '\r'), E'\t', '\t'), '\N')"#))
+        #expect(select.contains("events::text"))
+    }
+
+    @Test func theLimitLoadsEveryColumnOfTheTablesSkeinWrites() {
+        #expect(CopyLimitRows.spanColumns.count == 25)
+        #expect(CopyLimitRows.tracePartColumns.count == 10)
+    }
+}
