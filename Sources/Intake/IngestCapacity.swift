@@ -8,6 +8,10 @@ public struct IngestCapacity: Sendable {
     public var maxQueuedSpans: Int
     /// Largest batch the writer commits in one transaction (several requests are coalesced). Default 5,000.
     public var maxBatchSpans: Int
+    /// Writer loops, each committing its own batches in its own transaction at the same time as
+    /// the others; spans are routed to them by trace id, so one trace is always written by one
+    /// writer. Default 2.
+    public var writeConcurrency: Int
     /// A write taking longer than this fails its requests with 503 / UNAVAILABLE. Default 10 s.
     public var writeTimeout: Duration
     /// Seconds sent in `Retry-After` (and gRPC retry hints) when refusing for overload. Default 1.
@@ -19,6 +23,7 @@ public struct IngestCapacity: Sendable {
         memoryBudgetBytes: Int = 128 * 1024 * 1024,
         maxQueuedSpans: Int = 100_000,
         maxBatchSpans: Int = 5_000,
+        writeConcurrency: Int = 2,
         writeTimeout: Duration = .seconds(10),
         overloadRetryAfterSeconds: Int = 1,
         unavailableRetryAfterSeconds: Int = 5
@@ -26,6 +31,7 @@ public struct IngestCapacity: Sendable {
         self.memoryBudgetBytes = memoryBudgetBytes
         self.maxQueuedSpans = maxQueuedSpans
         self.maxBatchSpans = maxBatchSpans
+        self.writeConcurrency = writeConcurrency
         self.writeTimeout = writeTimeout
         self.overloadRetryAfterSeconds = overloadRetryAfterSeconds
         self.unavailableRetryAfterSeconds = unavailableRetryAfterSeconds

@@ -2,11 +2,12 @@ import Storage
 import TraceModel
 
 extension IngestQueue {
-    /// One request's spans waiting for their batch to commit, and the caller suspended on it.
+    /// One request's spans for one writer (all of them with one writer), waiting for their batch to
+    /// commit, and the request to answer once all its parts are done.
     struct PendingWrite {
         let spans: [Span]
         let limits: WriteLimits
-        let continuation: CheckedContinuation<WriteReceipt, any Error>
+        let request: PendingRequest
     }
 
     /// Requests taken from the front of the queue to be written in one transaction.
@@ -37,23 +38,29 @@ extension IngestQueue {
 
     /// What `enqueue` decided.
     enum Admission {
-        case queued(depth: Int, wakeWriter: CheckedContinuation<Void, Never>?)
+        case queued(depth: Int, wakeWriters: [CheckedContinuation<Void, Never>])
         case refused(IngestRefusal)
     }
 
     /// Everything the queue's lock guards.
     struct State {
         var mode = Mode.available
-        /// Requests in arrival order, not yet taken into a batch.
-        private var waiting: [PendingWrite] = []
-        /// Spans accepted and not yet committed or failed: waiting ones plus the batch being written.
+        /// Per writer, requests (parts) in arrival order, not yet taken into a batch.
+        private var waiting: [[PendingWrite]]
+        /// Spans accepted and not yet committed or failed: waiting ones plus the batches being written.
         private(set) var queuedSpans = 0
-        /// The writer loop, suspended until there is work or the queue finishes.
-        var writerWakeup: CheckedContinuation<Void, Never>?
+        /// Per writer, its loop suspended until there is work for it or the queue finishes.
+        private var writerWakeups: [CheckedContinuation<Void, Never>?]
 
-        var hasWaiting: Bool { !waiting.isEmpty }
+        init(writers: Int) {
+            waiting = Array(repeating: [], count: writers)
+            writerWakeups = Array(repeating: nil, count: writers)
+        }
 
-        mutating func enqueue(_ write: PendingWrite, capacity: IngestCapacity) -> Admission {
+        func hasWaiting(writer: Int) -> Bool { !waiting[writer].isEmpty }
+
+        /// Queues a request's parts (`(writer, part)`) all together, or refuses the whole request.
+        mutating func enqueue(_ parts: [(writer: Int, write: PendingWrite)], spanCount: Int, capacity: IngestCapacity) -> Admission {
             switch mode {
             case .finishing:
                 return .refused(.shuttingDown)
@@ -63,29 +70,46 @@ extension IngestQueue {
                 break
             }
             // An empty queue takes any request, so one larger than the queue is not refused forever.
-            guard queuedSpans == 0 || queuedSpans + write.spans.count <= capacity.maxQueuedSpans else {
+            guard queuedSpans == 0 || queuedSpans + spanCount <= capacity.maxQueuedSpans else {
                 return .refused(.overloaded(retryAfterSeconds: capacity.overloadRetryAfterSeconds))
             }
-            waiting.append(write)
-            queuedSpans += write.spans.count
-            let wakeup = writerWakeup
-            writerWakeup = nil
-            return .queued(depth: queuedSpans, wakeWriter: wakeup)
+            var wakeups: [CheckedContinuation<Void, Never>] = []
+            for (writer, write) in parts {
+                waiting[writer].append(write)
+                if let wakeup = writerWakeups[writer] { wakeups.append(wakeup) }
+                writerWakeups[writer] = nil
+            }
+            queuedSpans += spanCount
+            return .queued(depth: queuedSpans, wakeWriters: wakeups)
         }
 
-        /// Takes the longest run of requests from the front that share the first one's limits and
-        /// fit in `maxSpans` together (always at least one request), keeping arrival order.
-        mutating func takeBatch(maxSpans: Int) -> Batch? {
-            guard let first = waiting.first else { return nil }
+        /// Parks `writer`'s loop until there is work for it; false (not parked) if there already is
+        /// or the queue is finishing.
+        mutating func park(writer: Int, _ wakeup: CheckedContinuation<Void, Never>) -> Bool {
+            guard waiting[writer].isEmpty, mode != .finishing else { return false }
+            writerWakeups[writer] = wakeup
+            return true
+        }
+
+        /// Every parked writer loop, unparked (to let them see the queue finishing).
+        mutating func takeWriterWakeups() -> [CheckedContinuation<Void, Never>] {
+            defer { writerWakeups = writerWakeups.map { _ in nil } }
+            return writerWakeups.compactMap { $0 }
+        }
+
+        /// Takes the longest run of `writer`'s requests from the front that share the first one's
+        /// limits and fit in `maxSpans` together (always at least one request), keeping arrival order.
+        mutating func takeBatch(writer: Int, maxSpans: Int) -> Batch? {
+            guard let first = waiting[writer].first else { return nil }
             var taken = 0
             var spanCount = 0
-            for write in waiting {
+            for write in waiting[writer] {
                 guard write.limits == first.limits, taken == 0 || spanCount + write.spans.count <= maxSpans else { break }
                 spanCount += write.spans.count
                 taken += 1
             }
-            let writes = Array(waiting.prefix(taken))
-            waiting.removeFirst(taken)
+            let writes = Array(waiting[writer].prefix(taken))
+            waiting[writer].removeFirst(taken)
             return Batch(writes: writes, limits: first.limits, spanCount: spanCount)
         }
 
@@ -95,10 +119,10 @@ extension IngestQueue {
             return queuedSpans
         }
 
-        /// Removes every waiting request (to fail them); the depth drops by their spans.
+        /// Removes every waiting part of every writer (to fail them); the depth drops by their spans.
         mutating func takeAllWaiting() -> [PendingWrite] {
-            let taken = waiting
-            waiting.removeAll()
+            let taken = waiting.flatMap { $0 }
+            waiting = waiting.map { _ in [] }
             for write in taken { queuedSpans -= write.spans.count }
             return taken
         }

@@ -6,9 +6,13 @@ import TraceModel
 /// The bounded, batching write queue in front of the trace store.
 ///
 /// `write` queues a request's spans and returns only once the batch holding them committed (with
-/// that request's share of the receipt), so callers acknowledge only what is durable. One writer
-/// loop (`run()`) coalesces queued requests, in arrival order, into writes of at most
-/// `IngestCapacity.maxBatchSpans`, so many small requests become few transactions.
+/// that request's share of the receipt), so callers acknowledge only what is durable.
+/// `IngestCapacity.writeConcurrency` writer loops (`run()`) each coalesce their queued requests, in
+/// arrival order, into writes of at most `IngestCapacity.maxBatchSpans`, so many small requests
+/// become few transactions, and that many transactions run at once. Spans are routed to writers by
+/// trace id (one trace, one writer: the per-trace span limit stays exact); a request whose spans
+/// go to several writers is answered once all its parts committed, with their merged receipt, or
+/// refused if any part failed.
 ///
 /// - Full (`maxQueuedSpans` spans waiting): new writes are refused at once with `.overloaded`.
 /// - A write failing or passing `writeTimeout` fails the requests of its batch with
@@ -25,7 +29,8 @@ public final class IngestQueue: TraceWriter {
     private let metrics: IngestQueueMetrics
     private let logger: Logger
     private let now: @Sendable () -> UInt64
-    private let state = Mutex(State())
+    private let writerCount: Int
+    private let state: Mutex<State>
 
     /// - Parameters:
     ///   - writer: the store the batches are written to.
@@ -48,6 +53,8 @@ public final class IngestQueue: TraceWriter {
         self.metrics = metrics
         self.logger = logger
         self.now = now
+        writerCount = max(1, capacity.writeConcurrency)
+        state = Mutex(State(writers: writerCount))
         metrics.configured(capacitySpans: capacity.maxQueuedSpans, budget: memoryBudget)
     }
 
@@ -62,31 +69,31 @@ public final class IngestQueue: TraceWriter {
     public func write(_ spans: [Span], limits: WriteLimits) async throws -> WriteReceipt {
         guard !spans.isEmpty else { return WriteReceipt() }
         let capacity = capacity
+        let parts = Self.parts(of: spans, writers: writerCount)
         return try await withCheckedThrowingContinuation { continuation in
-            let admission = state.withLock {
-                $0.enqueue(PendingWrite(spans: spans, limits: limits, continuation: continuation), capacity: capacity)
-            }
+            let request = PendingRequest(parts: parts.count, continuation: continuation)
+            let writes = parts.map { (writer: $0.writer, write: PendingWrite(spans: $0.spans, limits: limits, request: request)) }
+            let admission = state.withLock { $0.enqueue(writes, spanCount: spans.count, capacity: capacity) }
             switch admission {
             case .refused(let refusal):
                 continuation.resume(throwing: refusal)
-            case .queued(let depth, let wakeWriter):
+            case .queued(let depth, let wakeWriters):
                 metrics.depth(spans: depth)
-                wakeWriter?.resume()
+                for wakeup in wakeWriters { wakeup.resume() }
             }
         }
     }
 
     /// Stops taking writes (`.shuttingDown`); what is queued is still committed, then `run()` returns.
     public func finish() {
-        let wakeup = state.withLock { state -> CheckedContinuation<Void, Never>? in
+        let wakeups = state.withLock { state -> [CheckedContinuation<Void, Never>] in
             state.mode = .finishing
-            defer { state.writerWakeup = nil }
-            return state.writerWakeup
+            return state.takeWriterWakeups()
         }
-        wakeup?.resume()
+        for wakeup in wakeups { wakeup.resume() }
     }
 
-    /// The writer loop (run it once): writes batches until `finish()` was called and the queue is
+    /// The writer loops (run it once): write batches until `finish()` was called and the queue is
     /// empty. Cancelling it acts like `finish()` (queued writes are still attempted). It also
     /// refreshes the memory-budget gauge about every second.
     public func run() async {
@@ -101,7 +108,11 @@ public final class IngestQueue: TraceWriter {
                 }
             }
             await withTaskCancellationHandler {
-                await writeBatches()
+                await withTaskGroup(of: Void.self) { writers in
+                    for writer in 0..<writerCount {
+                        writers.addTask { await self.writeBatches(writer: writer) }
+                    }
+                }
             } onCancel: {
                 finish()
             }
@@ -110,29 +121,25 @@ public final class IngestQueue: TraceWriter {
         logger.debug("ingest queue drained")
     }
 
-    private func writeBatches() async {
-        while let batch = await nextBatch() {
+    private func writeBatches(writer: Int) async {
+        while let batch = await nextBatch(writer: writer) {
             let succeeded = await commit(batch)
             if !succeeded { await handleFailure() }
         }
     }
 
-    /// The next batch, waiting for work; nil once finishing and nothing is left.
-    private func nextBatch() async -> Batch? {
+    /// `writer`'s next batch, waiting for work; nil once finishing and nothing is left for it.
+    private func nextBatch(writer: Int) async -> Batch? {
         let maxSpans = capacity.maxBatchSpans
         while true {
             let (batch, finishing) = state.withLock { state in
-                (state.takeBatch(maxSpans: maxSpans), state.mode == .finishing)
+                (state.takeBatch(writer: writer, maxSpans: maxSpans), state.mode == .finishing)
             }
             if let batch { return batch }
             if finishing { return nil }
             await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
-                let resumeNow = state.withLock { state -> Bool in
-                    guard !state.hasWaiting, state.mode != .finishing else { return true }
-                    state.writerWakeup = continuation
-                    return false
-                }
-                if resumeNow { continuation.resume() }
+                let parked = state.withLock { $0.park(writer: writer, continuation) }
+                if !parked { continuation.resume() }
             }
         }
     }
@@ -159,7 +166,7 @@ public final class IngestQueue: TraceWriter {
                 spans: batch.spanCount, duration: elapsed, latestSpanEndUnixNano: batch.latestSpanEndUnixNano,
                 commitUnixNano: now())
             for (write, share) in zip(batch.writes, Self.split(receipt, among: batch.writes)) {
-                write.continuation.resume(returning: share)
+                write.request.partCommitted(share)
             }
             return true
         case .failure(let error):
@@ -171,7 +178,7 @@ public final class IngestQueue: TraceWriter {
                     "error": "\(String(reflecting: error).prefix(500))",
                 ])
             let refusal = IngestRefusal.storageUnavailable(retryAfterSeconds: capacity.unavailableRetryAfterSeconds)
-            for write in batch.writes { write.continuation.resume(throwing: refusal) }
+            for write in batch.writes { write.request.partFailed(refusal) }
             return false
         }
     }
@@ -223,7 +230,7 @@ public final class IngestQueue: TraceWriter {
         let failed = state.withLock { $0.takeAllWaiting() }
         guard !failed.isEmpty else { return }
         metrics.depth(spans: queuedSpans)
-        for write in failed { write.continuation.resume(throwing: refusal) }
+        for write in failed { write.request.partFailed(refusal) }
     }
 
     /// Each request's share of a batch receipt: the over-limit spans that are its own.

@@ -15,7 +15,7 @@ extension PostgresTraceStore {
         let batch = SpanBatch(spans)
         try await ensurePartitions(days: batch.days)
         do {
-            return try await store(spans, batch, limits: limits)
+            return try await storeRetryingConflict(spans, batch, limits: limits)
         } catch where Self.isMissingPartition(error) {
             // "no partition of relation found for row": a partition we believed in was dropped
             // (retention) by another process. Recreate and retry once.
@@ -24,6 +24,31 @@ extension PostgresTraceStore {
             try await ensurePartitions(days: batch.days)
             return try await store(spans, batch, limits: limits)
         }
+    }
+
+    /// Stores the batch, retrying once if PostgreSQL aborted the transaction for a deadlock or a
+    /// serialization failure with another writer's (several ingest writers run at once; they lock
+    /// dictionary and attribute-key rows in sorted order, so this should not happen, but if it does
+    /// the transaction rolled back whole and is safe to repeat).
+    private func storeRetryingConflict(_ spans: [Span], _ batch: SpanBatch, limits: WriteLimits) async throws -> WriteReceipt {
+        do {
+            return try await store(spans, batch, limits: limits)
+        } catch where Self.isTransactionConflict(error) {
+            logger.notice("a write transaction hit a deadlock or serialization failure; retrying it once")
+            return try await store(spans, batch, limits: limits)
+        }
+    }
+
+    /// Deadlock detected (40P01) or serialization failure (40001), also when raised inside a transaction.
+    static func isTransactionConflict(_ error: any Error) -> Bool {
+        if let error = error as? PSQLError {
+            let state = error.serverInfo?[.sqlState]
+            return state == "40P01" || state == "40001"
+        }
+        if let error = error as? PostgresTransactionError, let inner = error.closureError ?? error.commitError {
+            return isTransactionConflict(inner)
+        }
+        return false
     }
 
     /// "no partition of relation found for row" (SQLSTATE 23514), also when raised inside a transaction.

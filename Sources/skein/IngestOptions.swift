@@ -37,6 +37,9 @@ struct IngestOptions: ParsableArguments {
     @Option(name: .customLong("max-batch-spans"), help: "Largest batch written in one transaction (SKEIN_MAX_BATCH_SPANS).")
     var maxBatchSpans: Int = Environment.number("SKEIN_MAX_BATCH_SPANS", default: capacityDefaults.maxBatchSpans)
 
+    @Option(name: .customLong("write-concurrency"), help: "Write transactions committed at the same time, spans routed by trace id (SKEIN_WRITE_CONCURRENCY).")
+    var writeConcurrency: Int = Environment.number("SKEIN_WRITE_CONCURRENCY", default: capacityDefaults.writeConcurrency)
+
     @Option(name: .customLong("write-timeout-seconds"), help: "A write slower than this fails with 503 (SKEIN_WRITE_TIMEOUT_SECONDS).")
     var writeTimeoutSeconds: Int = Environment.number("SKEIN_WRITE_TIMEOUT_SECONDS", default: 10)
 
@@ -47,6 +50,7 @@ struct IngestOptions: ParsableArguments {
             ("--max-events-per-span", maxEventsPerSpan), ("--max-links-per-span", maxLinksPerSpan),
             ("--max-spans-per-trace", maxSpansPerTrace), ("--ingest-memory-mib", ingestMemoryMiB),
             ("--max-queued-spans", maxQueuedSpans), ("--max-batch-spans", maxBatchSpans),
+            ("--write-concurrency", writeConcurrency),
             ("--write-timeout-seconds", writeTimeoutSeconds),
         ]
         for (flag, value) in positive where value <= 0 {
@@ -71,6 +75,7 @@ struct IngestOptions: ParsableArguments {
         capacity.memoryBudgetBytes = ingestMemoryMiB * 1024 * 1024
         capacity.maxQueuedSpans = maxQueuedSpans
         capacity.maxBatchSpans = maxBatchSpans
+        capacity.writeConcurrency = writeConcurrency
         capacity.writeTimeout = .seconds(writeTimeoutSeconds)
         return capacity
     }
