@@ -11,12 +11,15 @@ import TraceModel
 @Suite struct IngestQueueTests {
     static let logger = Logger(label: "test")
 
-    /// A queue over `writer` whose writer loop runs until `body` returns (then drains and stops).
+    /// A queue over `writer` with `writers` writer loops (one by default: these tests describe
+    /// how one writer coalesces and orders) that run until `body` returns (then drain and stop).
     static func withRunningQueue<T>(
-        writer: any TraceWriter, capacity: IngestCapacity = IngestCapacity(),
+        writer: any TraceWriter, capacity: IngestCapacity = IngestCapacity(), writers: Int = 1,
         probe: @escaping @Sendable () async -> Bool = { true }, metrics: IngestQueueMetrics = .discarded,
         _ body: (IngestQueue) async throws -> T
     ) async throws -> T {
+        var capacity = capacity
+        capacity.writeConcurrency = writers
         let queue = IngestQueue(
             writer: writer, capacity: capacity, probe: probe, probeInterval: .milliseconds(10), metrics: metrics,
             logger: logger)
