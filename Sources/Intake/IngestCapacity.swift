@@ -6,7 +6,7 @@ public struct IngestCapacity: Sendable {
     public var memoryBudgetBytes: Int
     /// Spans waiting in the write queue, across all requests. Default 100,000.
     public var maxQueuedSpans: Int
-    /// Largest batch the writer commits in one transaction (several requests are coalesced). Default 5,000.
+    /// Largest batch a writer commits in one transaction (several requests are coalesced). Default 5,000.
     public var maxBatchSpans: Int
     /// Writer loops, each committing its own batches in its own transaction at the same time as
     /// the others; spans are routed to them by trace id, so one trace is always written by one
