@@ -274,6 +274,46 @@ import Testing
         }
     }
 
+    @Test func turningOffALostAuthenticatorLetsThePasswordAloneSignInAndEndsSessions() async throws {
+        try await WebTestDatabase.with { database in
+            let harness = try await Harness(database: database)
+            let vic = try await harness.app.makeUser("vic", role: .viewer)
+            #expect(try await harness.app.store.setTOTPSecret(TOTP.generateSecret(), userID: vic.id))
+            let vicCookie = try await harness.app.sessionCookie(for: vic)
+            guard case .refused = try await harness.app.signIn.attempt(
+                name: "vic", password: "correct horse battery staple", address: "192.0.2.9") else {
+                Issue.record("a password without the code signed in while two-step was on")
+                return
+            }
+            try await Application(router: try await harness.app.router()).test(.router) { client in
+                try await client.execute(uri: "/admin/users/\(Self.id(vic))", method: .get, headers: harness.headers()) { response in
+                    #expect(String(buffer: response.body).contains("id=\"user-totp-disable\""))
+                }
+                try await client.execute(
+                    uri: "/admin/users/\(Self.id(vic))/totp/disable", method: .post, headers: harness.headers(form: true),
+                    body: Harness.body([("csrf_token", harness.adminFormToken)])
+                ) { response in
+                    #expect(response.status == .seeOther)
+                    #expect(response.headers[.location] == "/admin/users/\(Self.id(vic))?done=two-step-off")
+                }
+                try await client.execute(uri: "/", method: .get, headers: [.cookie: vicCookie]) { response in
+                    #expect(response.status == .found)
+                }
+                try await client.execute(uri: "/admin/users/\(Self.id(vic))", method: .get, headers: harness.headers()) { response in
+                    #expect(!String(buffer: response.body).contains("id=\"user-totp-disable\""))
+                }
+            }
+            #expect(try await harness.app.store.user(id: vic.id)?.totpSecret == nil)
+            guard case .succeeded = try await harness.app.signIn.attempt(
+                name: "vic", password: "correct horse battery staple", address: "192.0.2.10") else {
+                Issue.record("the password alone does not sign in after two-step was turned off")
+                return
+            }
+            let audit = try await harness.app.store.auditEvents(AuditQuery(actions: [.totpDisabled]))
+            #expect(audit.events.map(\.target) == ["vic"])
+        }
+    }
+
     @Test func aRoleChangeIsAuditedWithTheRolesBeforeAndAfter() async throws {
         try await WebTestDatabase.with { database in
             let harness = try await Harness(database: database)

@@ -51,6 +51,7 @@ import Testing
         "POST /admin/users/{id}/disable": [.toLogin, .forbidden, .forbidden, .allowed],
         "POST /admin/users/{id}/enable": [.toLogin, .forbidden, .forbidden, .allowed],
         "POST /admin/users/{id}/password": [.toLogin, .forbidden, .forbidden, .allowed],
+        "POST /admin/users/{id}/totp/disable": [.toLogin, .forbidden, .forbidden, .allowed],
         "GET /admin/roles": [.toLogin, .forbidden, .forbidden, .allowed],
         "POST /admin/roles": [.toLogin, .forbidden, .forbidden, .allowed],
         "GET /admin/roles/{id}": [.toLogin, .forbidden, .forbidden, .allowed],

@@ -13,6 +13,7 @@ struct AdminUserPage: Sendable {
         var status: String
         var isDisabled: Bool
         var twoStep: String
+        var hasTwoStep: Bool
         var created: String
         /// The signed-in admin looking at their own account (who cannot disable it).
         var isSelf: Bool
@@ -43,6 +44,7 @@ struct AdminUserPage: Sendable {
             status: user.isDisabled ? "Disabled" : "Active",
             isDisabled: user.isDisabled,
             twoStep: user.totpSecret == nil ? "Off" : "On",
+            hasTwoStep: user.totpSecret != nil,
             created: AdminTime.text(user.createdAt),
             isSelf: viewer.userID == user.id)
     }

@@ -6,7 +6,8 @@ import Mustache
 import Storage
 
 /// `/admin/users`: lists users and creates one; `/admin/users/{id}` shows one user with forms to
-/// change their roles, disable or enable them and reset their password.
+/// change their roles, disable or enable them, reset their password and turn off their two-step
+/// sign-in (for a lost authenticator).
 ///
 /// Needs `users.manage`; assigning roles (on creation or with `POST …/roles`) needs `roles.manage`
 /// too, so a user manager cannot make admins. Every form carries the session's `csrf_token` for
@@ -14,7 +15,8 @@ import Storage
 /// its own permission). Disabling a user or resetting their password signs them out everywhere.
 /// No change may leave Skein without an enabled user who may manage users and roles
 /// (`AccountManagers`), and nobody may disable themselves. Every change is audited
-/// (`user.created`, `user.changed`, `user.disabled`, `user.enabled`, `password.changed`) without
+/// (`user.created`, `user.changed`, `user.disabled`, `user.enabled`, `password.changed`,
+/// `totp.disabled`) without
 /// passwords or their hashes, and answered with 303 to the user's page and a fixed notice.
 public struct AdminUsersController<Context: RequestContext>: Sendable {
     let store: any AccountStore
@@ -59,6 +61,10 @@ public struct AdminUsersController<Context: RequestContext>: Sendable {
         router.post("/admin/users/{id}/password") { request, context in
             try await self.change(
                 request, id: context.parameters.get("id"), permission: .usersManage, context: context, apply: self.resetPassword)
+        }
+        router.post("/admin/users/{id}/totp/disable") { request, context in
+            try await self.change(
+                request, id: context.parameters.get("id"), permission: .usersManage, context: context, apply: self.turnOffTwoStep)
         }
     }
 
@@ -238,6 +244,22 @@ public struct AdminUsersController<Context: RequestContext>: Sendable {
             after: AuditJSON.compact(["reset_by_admin": true, "sessions_ended": ended]),
             clientAddress: change.clientAddress))
         return .done(.password)
+    }
+
+    /// Turns off the user's two-step sign-in, for someone who lost their authenticator: they sign
+    /// in with their password alone and may set it up again on `/account`. Their sessions end, so
+    /// a session opened by whoever holds the lost device does not outlive the change.
+    func turnOffTwoStep(_ change: Change) async throws -> Outcome {
+        if let problem = Self.outranks(change.user, actor: change.principal, roles: change.roles) { return .refused(problem) }
+        guard change.user.totpSecret != nil else { return .done(.twoStepOff) }
+        guard try await store.setTOTPSecret(nil, userID: change.user.id) else { return .refused(Self.goneProblem) }
+        let ended = try await store.deleteSessions(userID: change.user.id)
+        try await store.appendAudit(AuditEvent(
+            time: now(), principal: change.principal, action: .totpDisabled, target: change.user.name,
+            before: AuditJSON.compact(["two_step": "on"]),
+            after: AuditJSON.compact(["two_step": "off", "turned_off_by_admin": true, "sessions_ended": ended]),
+            clientAddress: change.clientAddress))
+        return .done(.twoStepOff)
     }
 
     // MARK: Rules

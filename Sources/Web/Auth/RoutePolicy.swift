@@ -60,6 +60,7 @@ public struct RoutePolicy: Sendable {
         Entry("/admin/users/{id}/disable", .requires(.usersManage)),
         Entry("/admin/users/{id}/enable", .requires(.usersManage)),
         Entry("/admin/users/{id}/password", .requires(.usersManage)),
+        Entry("/admin/users/{id}/totp/disable", .requires(.usersManage)),
         Entry("/admin/roles", .requires(.rolesManage)),
         Entry("/admin/roles/{id}", .requires(.rolesManage)),
         Entry("/admin/roles/{id}/delete", .requires(.rolesManage)),
