@@ -71,9 +71,11 @@ import TraceModel
                 defer { answered.withLock { $0 = true } }
                 return try await queue.write(spans, limits: limits)
             }
-            // Trace 1's part committed; trace 2's is held, so the request is still waiting.
-            #expect(await eventually { try! await store.trace(id: trace1).count == 2 && writer.heldWrites == 1 })
-            #expect(queue.queuedSpans == 3)
+            // Trace 1's part committed and left the queue (the store holds it before the writer
+            // loop counts it out, so wait for both); trace 2's is held, so the request still waits.
+            #expect(await eventually {
+                try! await store.trace(id: trace1).count == 2 && writer.heldWrites == 1 && queue.queuedSpans == 3
+            })
             #expect(!answered.withLock { $0 })
 
             writer.release()
