@@ -11,10 +11,6 @@ struct AdminRoleForm: Sendable, Equatable {
     var permissionValues: [String]
     var services: String
 
-    /// Most service patterns a role may hold, and the longest pattern in characters.
-    static let maximumServicePatterns = 50
-    static let maximumServicePatternLength = 200
-
     /// Why the form cannot make a role: a sentence for the page.
     struct Problem: Error, Equatable {
         var message: String
@@ -49,9 +45,7 @@ struct AdminRoleForm: Sendable, Equatable {
 
     /// The patterns typed in `services`: split at commas and line breaks, trimmed, blanks dropped.
     var servicePatterns: [String] {
-        services.split(whereSeparator: { $0 == "," || $0.isNewline })
-            .map { $0.trimmingCharacters(in: .whitespaces) }
-            .filter { !$0.isEmpty }
+        ServicePatternList.parse(services)
     }
 
     /// The name, permissions and scope the form describes, or the first problem with it.
@@ -67,27 +61,10 @@ struct AdminRoleForm: Sendable, Equatable {
         }
         if permissions.isEmpty { return .failure(Problem(message: "Choose at least one permission.")) }
         let patterns = servicePatterns
-        if patterns.count > Self.maximumServicePatterns {
-            return .failure(Problem(message: "Name at most \(Self.maximumServicePatterns) service patterns."))
-        }
-        if let problem = patterns.lazy.compactMap(Self.problem(withPattern:)).first {
+        if let problem = ServicePatternList.problem(with: patterns) {
             return .failure(Problem(message: problem))
         }
         let scope: ServiceScope = patterns.isEmpty ? .unrestricted : ServiceScope(patterns: patterns)
         return .success(Parts(name: name, permissions: permissions, serviceScope: scope))
-    }
-
-    /// Why `pattern` cannot be a service pattern, nil when it can: 1 to 200 characters, none of
-    /// them control or invisible (a pattern is matched against whole service names, with `*` for
-    /// any run of characters, every other character, a backslash too, matches itself; patterns are
-    /// shown on pages and written to the audit log).
-    static func problem(withPattern pattern: String) -> String? {
-        if pattern.unicodeScalars.count > maximumServicePatternLength {
-            return "Use at most \(maximumServicePatternLength) characters for each service pattern."
-        }
-        if !AuditText.isSanitised(pattern, limit: maximumServicePatternLength) {
-            return "Use only visible characters in service patterns."
-        }
-        return nil
     }
 }

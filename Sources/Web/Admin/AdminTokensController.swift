@@ -22,9 +22,6 @@ public struct AdminTokensController<Context: RequestContext>: Sendable {
     public static var formPurpose: String { "admin.tokens" }
     /// Longest token name accepted.
     static var maximumNameLength: Int { 100 }
-    /// Most service patterns a read token may hold, and their longest length.
-    static var maximumServicePatterns: Int { 50 }
-    static var maximumServicePatternLength: Int { 200 }
     /// Lifetimes the form offers, in days.
     static var expiryChoices: [Int] { [7, 30, 90, 365] }
 
@@ -58,8 +55,7 @@ public struct AdminTokensController<Context: RequestContext>: Sendable {
         case .success(let posted): (principal, form) = posted
         }
         let name = (form.name ?? "").trimmingCharacters(in: .whitespaces)
-        let services = (form.services ?? "").split(separator: ",")
-            .map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
+        let services = ServicePatternList.parse(form.services ?? "")
         var problem: String?
         let kind = APIToken.Kind(rawValue: form.kind ?? "")
         var expiresAt: Date?
@@ -67,9 +63,8 @@ public struct AdminTokensController<Context: RequestContext>: Sendable {
             problem = problemWithName
         } else if kind == nil {
             problem = "Choose whether the token sends spans (ingest) or reads traces (read)."
-        } else if services.count > Self.maximumServicePatterns
-                    || services.contains(where: { $0.count > Self.maximumServicePatternLength }) {
-            problem = "Name at most \(Self.maximumServicePatterns) service patterns of up to \(Self.maximumServicePatternLength) characters."
+        } else if let patternProblem = ServicePatternList.problem(with: services) {
+            problem = patternProblem
         } else if let days = form.expiresInDays, !days.isEmpty {
             if let days = Int(days), Self.expiryChoices.contains(days) {
                 expiresAt = now().addingTimeInterval(TimeInterval(days) * 86_400)
