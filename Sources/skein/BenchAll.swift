@@ -36,13 +36,13 @@ struct BenchAll: AsyncParsableCommand {
         let datasetSize = (spans ?? (quick ? 20_000 : nil)).map { ["--spans", "\($0)"] } ?? []
         let shared = ["--data-dir", folder, "--reuse"] + datasetSize + resources
 
-        var ingest = try BenchIngest.parse((quick ? ["--warmup", "2", "--seconds", "5"] : []) + ["--protocol", "all"] + resources + json("ingest"))
+        let ingest = try BenchIngest.parse((quick ? ["--warmup", "2", "--seconds", "5"] : []) + ["--protocol", "all"] + resources + json("ingest"))
         try await ingest.run()
-        var query = try BenchQuery.parse(shared + (quick ? ["--repeat", "3"] : []) + json("query"))
+        let query = try BenchQuery.parse(shared + (quick ? ["--repeat", "3"] : []) + json("query"))
         try await query.run()
-        var pages = try BenchPages.parse(shared + (quick ? ["--repeat", "2"] : []) + json("pages"))
+        let pages = try BenchPages.parse(shared + (quick ? ["--repeat", "2"] : []) + json("pages"))
         try await pages.run()
-        var storage = try BenchStorage.parse(shared + json("storage"))
+        let storage = try BenchStorage.parse(shared + json("storage"))
         try await storage.run()
     }
 

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Bench
 import Foundation
+import SkeinApp
 
 /// The dataset the query, pages and storage benchmarks run on (`DatasetLoader`), and where it lives.
 struct BenchDatasetOptions: ParsableArguments {
@@ -36,5 +37,13 @@ struct BenchDatasetOptions: ParsableArguments {
         let minute: UInt64 = 60_000_000_000
         let now = UInt64(Date().timeIntervalSince1970 * 1e9) / minute * minute
         return DatasetParameters(spans: spans, hours: hours, seed: seed, endUnixNano: now)
+    }
+
+    /// The resources (migrations, templates) and the dataset's data folder, as these options name them.
+    func workspace() throws -> (resources: ResourceLocator, workspace: DatasetWorkspace) {
+        let resources = try ResourceLocator(explicit: resourcesDirectory)
+        let workspace = try DatasetWorkspace(
+            dataDirectory: dataDirectory, keepData: keepData, reuse: reuse, migrationsDirectory: resources.migrations)
+        return (resources, workspace)
     }
 }

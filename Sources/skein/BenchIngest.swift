@@ -33,7 +33,9 @@ struct BenchIngest: AsyncParsableCommand {
     @Flag(name: .customLong("no-copy-limit"), help: "Skip the raw-COPY limit.")
     var noCopyLimit = false
 
-    @OptionGroup var output: BenchOutputOptions
+    @OptionGroup var server: BenchServerOptions
+
+    @OptionGroup var report: BenchReportOptions
 
     @Option(name: .customLong("server-arg"), parsing: .unconditionalSingleValue, help: "An argument passed through to skein serve (repeatable), e.g. --server-arg=--max-batch-spans=4000.")
     var serverArguments: [String] = []
@@ -56,8 +58,8 @@ struct BenchIngest: AsyncParsableCommand {
     }
 
     func run() async throws {
-        try await output.run { logger in
-            let resources = try ResourceLocator(explicit: output.resourcesDirectory)
+        try await report.run { logger in
+            let resources = try ResourceLocator(explicit: server.resourcesDirectory)
             var options = IngestBenchmark.Options(migrationsDirectory: resources.migrations)
             options.protocols = try protocols()
             options.spansPerRequest = spansPerRequest
@@ -67,8 +69,8 @@ struct BenchIngest: AsyncParsableCommand {
             options.bodies = bodies
             options.maxRequests = maxRequests
             options.copyLimit = !noCopyLimit
-            options.dataDirectory = output.dataDirectory
-            options.keepData = output.keepData
+            options.dataDirectory = server.dataDirectory
+            options.keepData = server.keepData
             options.serverArguments = ["--resources-dir", resources.root] + serverArguments
             return try await IngestBenchmark(options: options, logger: logger).run()
         }

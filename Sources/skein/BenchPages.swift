@@ -18,23 +18,14 @@ struct BenchPages: AsyncParsableCommand {
     @Option(name: .customLong("max-seconds"), help: "Stop timing a page after this long.")
     var maxSeconds: Int = 300
 
-    @Option(help: "Also write the figures as JSON to this file.")
-    var json: String?
-
-    @Option(name: .customLong("log-level"), help: "trace, debug, info, notice, warning, error.")
-    var logLevel: String = "info"
+    @OptionGroup var report: BenchReportOptions
 
     func run() async throws {
-        let report = try await makeReport(logger: makeLogger(level: logLevel))
-        print(report.text, terminator: "")
-        if let json { try report.writeJSON(to: json) }
+        try await report.run { logger in try await makeReport(logger: logger) }
     }
 
     func makeReport(logger: Logger) async throws -> BenchReport {
-        let resources = try ResourceLocator(explicit: dataset.resourcesDirectory)
-        let workspace = try DatasetWorkspace(
-            dataDirectory: dataset.dataDirectory, keepData: dataset.keepData, reuse: dataset.reuse,
-            migrationsDirectory: resources.migrations)
+        let (resources, workspace) = try dataset.workspace()
         defer { workspace.finish() }
         let (prepared, _) = try await workspace.prepare(dataset.parameters, logger: logger) { _ in () }
         let known = DatasetKnownTraces(seed: prepared.dataset.parameters.seed)
@@ -45,10 +36,10 @@ struct BenchPages: AsyncParsableCommand {
             return try await PagesBenchmark(client: client, known: known, repetitions: repetitions, timeLimit: timeLimit)
                 .run(logger: logger)
         }
-        var report = BenchReport(title: "pages", machine: .current(postgresVersion: prepared.postgresVersion))
-        report.notes.append(prepared.dataset.note)
-        report.notes.append("GET /trace/{id} on 127.0.0.1, first byte sent to last byte read, uncompressed (no Accept-Encoding); \(repetitions) timed requests per page after one warm-up")
-        report.figures = prepared.dataset.figures + pages.flatMap(\.figures)
-        return report
+        var result = BenchReport(title: "pages", machine: .current(postgresVersion: prepared.postgresVersion))
+        result.notes.append(prepared.dataset.note)
+        result.notes.append("GET /trace/{id} on 127.0.0.1, first byte sent to last byte read, uncompressed (no Accept-Encoding); \(repetitions) timed requests per page after one warm-up")
+        result.figures = prepared.dataset.figures + pages.flatMap(\.figures)
+        return result
     }
 }

@@ -18,23 +18,14 @@ struct BenchQuery: AsyncParsableCommand {
     @Option(name: .customLong("max-seconds"), help: "Stop the timed passes after this long.")
     var maxSeconds: Int = 600
 
-    @Option(help: "Also write the figures as JSON to this file.")
-    var json: String?
-
-    @Option(name: .customLong("log-level"), help: "trace, debug, info, notice, warning, error.")
-    var logLevel: String = "info"
+    @OptionGroup var report: BenchReportOptions
 
     func run() async throws {
-        let report = try await makeReport(logger: makeLogger(level: logLevel))
-        print(report.text, terminator: "")
-        if let json { try report.writeJSON(to: json) }
+        try await report.run { logger in try await makeReport(logger: logger) }
     }
 
     func makeReport(logger: Logger) async throws -> BenchReport {
-        let resources = try ResourceLocator(explicit: dataset.resourcesDirectory)
-        let workspace = try DatasetWorkspace(
-            dataDirectory: dataset.dataDirectory, keepData: dataset.keepData, reuse: dataset.reuse,
-            migrationsDirectory: resources.migrations)
+        let (resources, workspace) = try dataset.workspace()
         defer { workspace.finish() }
         let (prepared, operations) = try await workspace.prepare(dataset.parameters, logger: logger) { database in
             var operations: [String: [String]] = [:]
@@ -53,11 +44,11 @@ struct BenchQuery: AsyncParsableCommand {
             return try await QueryBenchmark(client: client, catalogue: catalogue, repetitions: repetitions, timeLimit: timeLimit)
                 .run(logger: logger)
         }
-        var report = BenchReport(title: "query", machine: .current(postgresVersion: prepared.postgresVersion))
-        report.notes.append(prepared.dataset.note)
-        report.notes.append("\(samples.passes) timed passes of \(QueryCase.all.count) queries after 2 warm-up passes, one request at a time on one keep-alive connection to 127.0.0.1; parameters (trace, service, operation, hour, thresholds) vary per pass")
-        report.notes.append("search windows: one hour of the dataset (a different hour each pass, never the oldest, which holds the known traces); the attribute search spans all hours but the oldest; query.search_errors.api sends tags={\"error\":\"true\"} as Jaeger UI does")
-        report.figures = prepared.dataset.figures + samples.figures
-        return report
+        var result = BenchReport(title: "query", machine: .current(postgresVersion: prepared.postgresVersion))
+        result.notes.append(prepared.dataset.note)
+        result.notes.append("\(samples.passes) timed passes of \(QueryCase.all.count) queries after 2 warm-up passes, one request at a time on one keep-alive connection to 127.0.0.1; parameters (trace, service, operation, hour, thresholds) vary per pass")
+        result.notes.append("search windows: one hour of the dataset (a different hour each pass, never the oldest, which holds the known traces); the attribute search spans all hours but the oldest; query.search_errors.api sends tags={\"error\":\"true\"} as Jaeger UI does")
+        result.figures = prepared.dataset.figures + samples.figures
+        return result
     }
 }
