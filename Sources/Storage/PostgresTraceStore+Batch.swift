@@ -66,36 +66,43 @@ struct SpanBatch: Sendable {
         var keys: [AttributeKeyEntry: Int16] = [:]
         func noteKeys(_ attributes: [Attribute], _ source: Source) {
             for attribute in attributes {
-                keys[AttributeKeyEntry(key: attribute.key.storable, source: source.rawValue, valueType: 0)] =
+                keys[AttributeKeyEntry(key: attribute.key, source: source.rawValue, valueType: 0)] =
                     StoredAttributes.valueType(attribute.value).rawValue
             }
         }
+        var json = StoredJSONTextWriter()
         rows.reserveCapacity(spans.count)
         for span in spans {
             let (resourceHash, service) = resourceInfo.value(for: span.resource) { resource in
                 let entry = DictionaryEntry(resource)
                 resources[entry.hash] = entry
                 noteKeys(resource.attributes, .resource)
-                return (entry.hash, resource.serviceName.storable)
+                return (entry.hash, resource.serviceName.storedText)
             }
             let scopeHash = scopeHashes.value(for: span.scope) { scope in
                 let entry = DictionaryEntry(scope)
                 scopes[entry.hash] = entry
                 return entry.hash
             }
-            let operation = OperationName(service: service, name: span.name.storable, kind: Int16(span.kind.rawValue))
+            let operation = OperationName(service: service, name: span.name.storedText, kind: Int16(span.kind.rawValue))
             services.insert(service)
             operations.insert(operation)
             rows.append(Row(operation: operation, resourceHash: resourceHash, scopeHash: scopeHash))
             noteKeys(span.attributes, .span)
             for event in span.events { noteKeys(event.attributes, .event) }
-            append(span)
+            append(span, json: &json)
         }
-        attributeKeys = keys.map { AttributeKeyEntry(key: $0.key.key, source: $0.key.source, valueType: $0.value) }
+        // Keys are made storable once here, not once per attribute (raw keys that differ only by
+        // U+0000 against U+FFFD become one entry with one of their value types).
+        var storableKeys: [AttributeKeyEntry: Int16] = [:]
+        for (entry, valueType) in keys {
+            storableKeys[AttributeKeyEntry(key: entry.key.storedText, source: entry.source, valueType: 0)] = valueType
+        }
+        attributeKeys = storableKeys.map { AttributeKeyEntry(key: $0.key.key, source: $0.key.source, valueType: $0.value) }
             .sorted { ($0.key, $0.source) < ($1.key, $1.source) }
     }
 
-    private mutating func append(_ span: Span) {
+    private mutating func append(_ span: Span, json: inout StoredJSONTextWriter) {
         let start = PostgresTraceStore.storedNanos(span.startTimeUnixNano)
         let end = PostgresTraceStore.storedNanos(span.endTimeUnixNano)
         days.insert(PostgresTraceStore.day(ofNanos: start))
@@ -107,17 +114,20 @@ struct SpanBatch: Sendable {
         columns.durations.append(end - start)
         columns.kinds.append(Int16(span.kind.rawValue))
         columns.statusCodes.append(Int16(span.status.code.rawValue))
-        columns.statusMessages.append(span.status.message.storable)
-        columns.traceStates.append(span.traceState.storable)
+        columns.statusMessages.append(span.status.message.storedText)
+        columns.traceStates.append(span.traceState.storedText)
         columns.flags.append(Int64(span.flags))
         columns.httpRoutes.append(promoted.httpRoute)
         columns.httpStatusCodes.append(promoted.httpStatusCode)
         columns.dbSystems.append(promoted.dbSystem)
         columns.peerServices.append(promoted.peerService)
         columns.isErrors.append(span.isError)
-        columns.attributes.append(StoredAttributes.encode(span.attributes))
-        columns.events.append(StoredAttributes.encode(span.events) ?? "")
-        columns.links.append(StoredAttributes.encode(span.links) ?? "")
+        json.writeAttributes(span.attributes)
+        columns.attributes.append(json.take())
+        json.writeEvents(span.events)
+        columns.events.append(json.take())
+        json.writeLinks(span.links)
+        columns.links.append(json.take())
         columns.droppedAttributes.append(Int32(clamping: span.droppedAttributesCount))
         columns.droppedEvents.append(Int32(clamping: span.droppedEventsCount))
         columns.droppedLinks.append(Int32(clamping: span.droppedLinksCount))
@@ -158,7 +168,7 @@ struct PromotedAttributes {
         for attribute in attributes {
             switch attribute.key {
             case "http.route":
-                if case .string(let value) = attribute.value { httpRoute = value.storable }
+                if case .string(let value) = attribute.value { httpRoute = value.storedText }
             case "http.response.status_code", "http.status_code":
                 switch attribute.value {
                 case .int(let value): if let code = Int32(exactly: value), code >= 0 { httpStatusCode = code }
@@ -166,11 +176,20 @@ struct PromotedAttributes {
                 default: break
                 }
             case "db.system.name", "db.system":
-                if case .string(let value) = attribute.value { dbSystem = value.storable }
+                if case .string(let value) = attribute.value { dbSystem = value.storedText }
             case "peer.service", "service.peer.name":
-                if case .string(let value) = attribute.value { peerService = value.storable }
+                if case .string(let value) = attribute.value { peerService = value.storedText }
             default: continue
             }
         }
+    }
+}
+
+extension String {
+    /// `storable` (U+0000 becomes U+FFFD), with the check done on the UTF-8 bytes: most strings
+    /// hold no U+0000 and come back as they are, without Foundation's locale-aware search.
+    var storedText: String {
+        guard utf8.contains(0) else { return self }
+        return String(String.UnicodeScalarView(unicodeScalars.map { $0 == "\u{0}" ? "\u{FFFD}" : $0 }))
     }
 }
