@@ -6,10 +6,14 @@ extension DatasetPreparation.Outcome {
     }
 
     public var figures: [BenchFigure] {
-        guard let load else { return [] }
+        let rollup = [
+            BenchFigure("dataset.rollup.minutes", Double(rollupCatchUp.minutes), "minutes"),
+            BenchFigure("dataset.rollup.seconds", rollupCatchUp.seconds, "s"),
+        ]
+        guard let load else { return rollup }
         return [
             BenchFigure("dataset.load.spans", Double(load.spansWritten), "spans"),
             BenchFigure("dataset.load.rate", load.spansPerSecond, "spans/s"),
-        ]
+        ] + rollup
     }
 }

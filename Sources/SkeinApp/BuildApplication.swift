@@ -51,6 +51,7 @@ public func buildApplication(configuration: SkeinConfiguration, logger: Logger) 
         // listeners finish their in-flight requests first, then the queue commits what is left.
         var services: [any Service] = [
             PartitionMaintenanceService(store: store, logger: logger),
+            RollupService(store: store, logger: logger),
             IngestQueueService(queue: ingestQueue, logger: logger),
             SessionCleanupService(store: accounts.store, policy: accounts.sessionPolicy, logger: logger),
         ]

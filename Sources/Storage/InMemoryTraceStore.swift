@@ -73,13 +73,18 @@ public final class InMemoryTraceStore: TraceWriter, TraceReader {
     }
 
     public func dependencies(startUnixNano: UInt64, endUnixNano: UInt64) async throws -> [DependencyLink] {
-        let inWindow = all.filter { $0.startTimeUnixNano >= startUnixNano && $0.startTimeUnixNano <= endUnixNano }
+        // As the PostgreSQL store: children started in the window, parents anywhere within
+        // `RollupMinutes.parentWindowNanos` of their child.
+        let everything = all
+        let inWindow = everything.filter { $0.startTimeUnixNano >= startUnixNano && $0.startTimeUnixNano <= endUnixNano }
         var byID: [SpanKey: Span] = [:]
-        for span in inWindow { byID[SpanKey(span)] = span }
+        for span in everything { byID[SpanKey(span)] = span }
+        let parentWindow = UInt64(RollupMinutes.parentWindowNanos)
         var counts: [DependencyKey: Int] = [:]
         for child in inWindow {
             guard let parentID = child.parentSpanID,
                   let parent = byID[SpanKey(traceID: child.traceID, spanID: parentID)],
+                  max(parent.startTimeUnixNano, child.startTimeUnixNano) - min(parent.startTimeUnixNano, child.startTimeUnixNano) <= parentWindow,
                   parent.serviceName != child.serviceName else { continue }
             counts[DependencyKey(parent: parent.serviceName, child: child.serviceName), default: 0] += 1
         }

@@ -85,6 +85,7 @@ extension PostgresTraceStore {
                 scopes: kept.scopes, connection: connection)
             if !kept.rows.isEmpty {
                 try await insertSpans(kept, resolved: resolved, connection: connection)
+                try await markRollupMinutes(kept, connection: connection)
             }
             try await recordDrops(drops, connection: connection)
             try await upsertAttributeKeys(keys, connection: connection)

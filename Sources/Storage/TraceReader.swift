@@ -18,7 +18,9 @@ public protocol TraceReader: Sendable {
     func traces(ids: [TraceID]) async throws -> [TraceID: [Span]]
     /// Traces that have at least one span matching every condition of the query, newest first.
     func findTraces(_ query: TraceQuery) async throws -> [TraceSummary]
-    /// Calls between services (parent span's service → child span's service) in a time window.
+    /// Calls between services (parent span's service → child span's service): child spans started
+    /// in the window whose parent started within an hour of them (`RollupMinutes.parentWindowNanos`),
+    /// inside the window or not.
     func dependencies(startUnixNano: UInt64, endUnixNano: UInt64) async throws -> [DependencyLink]
     /// Services with spans that started in the window, with span and error counts, busiest first.
     func serviceActivity(startUnixNano: UInt64, endUnixNano: UInt64) async throws -> [ServiceActivity]

@@ -30,6 +30,8 @@ final class InMemoryTraceStoreConformanceTests: XCTestCase {
 
     func testDependenciesCountCallsBetweenDifferentServices() async throws { try await run(TraceStoreConformance.dependenciesCountCallsBetweenDifferentServices) }
 
+    func testDependenciesCountChildrenInTheWindowWithParentsWithinAnHour() async throws { try await run(TraceStoreConformance.dependenciesCountChildrenInTheWindowWithParentsWithinAnHour) }
+
     func testServiceActivityCountsSpansAndErrorsBusiestFirst() async throws { try await run(TraceStoreConformance.serviceActivityCountsSpansAndErrorsBusiestFirst) }
 
     func testSpansFromYearsAgoAndFromTomorrowAreStoredAndReadBack() async throws { try await run(TraceStoreConformance.spansFromYearsAgoAndFromTomorrowAreStoredAndReadBack) }

@@ -261,6 +261,20 @@ enum TraceStoreConformance {
         XCTAssertEqual(later, [DependencyLink(parent: "web", child: "mail", callCount: 1)])
     }
 
+    /// The child's start decides the window; the parent may start outside it, but within an hour.
+    static func dependenciesCountChildrenInTheWindowWithParentsWithinAnHour(_ store: Store) async throws {
+        try await store.write([
+            F.span(trace: 1, id: 1, service: "web", name: "GET /", start: F.base - 5 * F.second),
+            F.span(trace: 1, id: 2, parent: 1, service: "api", name: "a", start: F.base + F.second),
+            F.span(trace: 2, id: 1, service: "cron", name: "nightly", start: F.base - 3_601 * F.second),
+            F.span(trace: 2, id: 2, parent: 1, service: "api", name: "b", start: F.base + F.second),
+            F.span(trace: 3, id: 1, service: "web", name: "GET /", start: F.base + 10 * F.second),
+            F.span(trace: 3, id: 2, parent: 1, service: "mail", name: "send", start: F.base + 70 * F.second),
+        ])
+        let links = try await store.dependencies(startUnixNano: F.base, endUnixNano: F.base + 60 * F.second)
+        XCTAssertEqual(links, [DependencyLink(parent: "web", child: "api", callCount: 1)])
+    }
+
     static func serviceActivityCountsSpansAndErrorsBusiestFirst(_ store: Store) async throws {
         try await store.write([
             F.span(trace: 1, id: 1, service: "web", name: "a", start: F.base, error: true),
