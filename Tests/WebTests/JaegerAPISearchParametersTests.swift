@@ -64,12 +64,33 @@ import TraceModel
     @Test func tagsAreReadAsAJSONObject() throws {
         let tags = #"{"http.status_code":"500","error":"true"}"#
         let request = try Self.parse("service=a&tags=" + (tags.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? ""))
-        #expect(request.query.attributes == ["http.status_code": "500", "error": "true"])
+        #expect(request.query.attributes == ["http.status_code": "500"])
+        #expect(request.query.errorsOnly)
     }
 
     @Test func tagsAreReadInLogfmtWithQuotedValues() throws {
         let request = try Self.parse("service=a&tags=error%3Dtrue%20http.url%3D%22http%3A%2F%2Fx%2Fa%20b%22")
-        #expect(request.query.attributes == ["error": "true", "http.url": "http://x/a b"])
+        #expect(request.query.attributes == ["http.url": "http://x/a b"])
+        #expect(request.query.errorsOnly)
+    }
+
+    /// Jaeger UI's "errors only" sends `tags={"error":"true"}`; Skein keeps a span's error as its
+    /// status, so the tag is the errors-only filter in every form and spelling of true Jaeger takes.
+    @Test(arguments: [
+        "tags=%7B%22error%22%3A%22true%22%7D", "tags=error%3Dtrue", "tag=error:true", "tags=error%3DTrue",
+        "tags=error%3DTRUE", "tags=error%3Dt", "tags=error%3DT", "tags=error%3D1",
+    ])
+    func theErrorTagIsTheErrorsOnlyFilter(parameter: String) throws {
+        let request = try Self.parse("service=a&" + parameter)
+        #expect(request.query.errorsOnly)
+        #expect(request.query.attributes.isEmpty)
+    }
+
+    @Test(arguments: ["tags=error%3Dfalse", "tags=error%3Dyes", "tags=%7B%22error%22%3A%22%22%7D"])
+    func otherErrorTagValuesStayAttributeConditions(parameter: String) throws {
+        let request = try Self.parse("service=a&" + parameter)
+        #expect(!request.query.errorsOnly)
+        #expect(request.query.attributes.keys.sorted() == ["error"])
     }
 
     @Test func repeatedTagParametersInKeyColonValueFormAreRead() throws {

@@ -3,7 +3,8 @@ import TraceModel
 
 /// The parameters of `GET /api/traces`, parsed with Jaeger's semantics: `start`/`end` in
 /// microseconds, `minDuration`/`maxDuration` as Go durations, `lookback` (default 1h) when
-/// `start` is absent, `limit` (default 20), `tags` as JSON or logfmt, repeated `traceID`.
+/// `start` is absent, `limit` (default 20), `tags` as JSON or logfmt, repeated `traceID`; the
+/// tag `error=true` (Jaeger UI's "errors only") is the errors-only filter, not an attribute.
 struct JaegerSearchRequest: Sendable, Equatable {
     static let defaultLookbackNanos: UInt64 = 3_600_000_000_000
     static let defaultLimit = 20
@@ -41,12 +42,13 @@ struct JaegerSearchRequest: Sendable, Equatable {
             if value > 0 { limit = min(value, maxLimit) }
         }
 
-        let tags: [String: String]
+        var tags: [String: String]
         do {
             tags = try JaegerTags.parse(tags: parameters.all("tags"), tag: parameters.all("tag"))
         } catch {
             throw .badRequest(error.message)
         }
+        let errorsOnly = JaegerTags.takeErrorFilter(from: &tags)
 
         let service = parameters["service"]
         if traceIDs.isEmpty && service == nil {
@@ -55,7 +57,7 @@ struct JaegerSearchRequest: Sendable, Equatable {
         query = TraceQuery(
             service: service, operation: parameters["operation"], attributes: tags,
             startMinUnixNano: start, startMaxUnixNano: end,
-            durationMinNanos: minDuration, durationMaxNanos: maxDuration, limit: limit)
+            durationMinNanos: minDuration, durationMaxNanos: maxDuration, errorsOnly: errorsOnly, limit: limit)
     }
 
     private static func microseconds(_ text: String?, name: String) throws(JaegerError) -> UInt64? {

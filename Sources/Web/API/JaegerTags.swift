@@ -23,6 +23,20 @@ enum JaegerTags {
         return result
     }
 
+    /// Spellings of true that Jaeger accepts for a bool tag (Go's `strconv.ParseBool`).
+    static let trueSpellings: Set<String> = ["1", "t", "T", "true", "TRUE", "True"]
+
+    /// Removes the tag `error` when it asks for errors (`error=true` in any spelling of true) and
+    /// says so. Jaeger marks a failed span with the tag `error=true` and its UI searches for it;
+    /// Skein keeps that as the span's status (OpenTelemetry status ERROR, or Zipkin's `error`
+    /// tag), not as an attribute, so the tag becomes the errors-only filter. Other values of
+    /// `error` stay attribute conditions.
+    static func takeErrorFilter(from tags: inout [String: String]) -> Bool {
+        guard let value = tags["error"], trueSpellings.contains(value) else { return false }
+        tags["error"] = nil
+        return true
+    }
+
     static func json(_ text: String) throws(ParseError) -> [String: String] {
         let object: Any
         do {
