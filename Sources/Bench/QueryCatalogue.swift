@@ -51,9 +51,9 @@ public struct QueryCatalogue: Sendable {
         let widePage = "lookback=custom&start=\(Self.minuteText(wide.start))&end=\(Self.minuteText(wide.end))"
         let status = Self.statusCodes[index % Self.statusCodes.count]
         let minDuration = Self.minDurations[index % Self.minDurations.count]
-        let s = Self.encode(service)
-        let o = Self.encode(operation)
-        let attributeJSON = Self.encode("{\"http.response.status_code\":\"\(status)\"}")
+        let s = PercentEncoding.queryValue(service)
+        let o = PercentEncoding.queryValue(operation)
+        let attributeJSON = PercentEncoding.queryValue("{\"http.response.status_code\":\"\(status)\"}")
         let lookback = Self.dependencyLookbackHours[index % Self.dependencyLookbackHours.count]
         return [
             Request(queryCase: .traceByIDAPI, path: "/api/traces/\(traceID)"),
@@ -61,10 +61,11 @@ public struct QueryCatalogue: Sendable {
             Request(queryCase: .serviceOperationAPI, path: "/api/traces?service=\(s)&operation=\(o)&\(apiWindow)&limit=20"),
             Request(queryCase: .serviceOperationPage, path: "/search?service=\(s)&operation=\(o)&\(pageWindow)&limit=20"),
             Request(queryCase: .attributeAPI, path: "/api/traces?service=\(s)&tags=\(attributeJSON)&\(wideAPI)&limit=20"),
-            Request(queryCase: .attributePage, path: "/search?service=\(s)&tags=\(Self.encode("http.response.status_code=\(status)"))&\(widePage)&limit=20"),
+            Request(queryCase: .attributePage, path: "/search?service=\(s)&tags=\(PercentEncoding.queryValue("http.response.status_code=\(status)"))&\(widePage)&limit=20"),
             Request(queryCase: .minDurationAPI, path: "/api/traces?service=\(s)&minDuration=\(minDuration)&\(apiWindow)&limit=20"),
             Request(queryCase: .minDurationPage, path: "/search?service=\(s)&minDuration=\(minDuration)&\(pageWindow)&limit=20"),
-            Request(queryCase: .errorsAPI, path: "/api/traces?service=\(s)&tags=\(Self.encode("{\"error\":\"true\"}"))&\(apiWindow)&limit=20"),
+            // What Jaeger UI sends for "errors only"; the Jaeger API reads it as the errors-only filter.
+            Request(queryCase: .errorsAPI, path: "/api/traces?service=\(s)&tags=\(PercentEncoding.queryValue("{\"error\":\"true\"}"))&\(apiWindow)&limit=20"),
             Request(queryCase: .errorsPage, path: "/search?service=\(s)&errors=on&\(pageWindow)&limit=20"),
             Request(queryCase: .servicePage, path: "/"),
             Request(queryCase: .dependencies, path: "/api/dependencies?endTs=\(dataset.endUnixNano / 1_000_000)&lookback=\(lookback * 3_600_000)"),
@@ -98,22 +99,5 @@ public struct QueryCatalogue: Sendable {
 
     private static func twoDigits(_ value: Int64) -> String {
         value < 10 ? "0\(value)" : "\(value)"
-    }
-
-    /// Percent-encodes everything but unreserved characters (RFC 3986).
-    static func encode(_ text: String) -> String {
-        var result = ""
-        for byte in text.utf8 {
-            switch byte {
-            case UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "A")...UInt8(ascii: "Z"),
-                 UInt8(ascii: "0")...UInt8(ascii: "9"), UInt8(ascii: "-"), UInt8(ascii: "."),
-                 UInt8(ascii: "_"), UInt8(ascii: "~"):
-                result.append(Character(Unicode.Scalar(byte)))
-            default:
-                let hex = String(byte, radix: 16, uppercase: true)
-                result += "%" + (byte < 16 ? "0" + hex : hex)
-            }
-        }
-        return result
     }
 }

@@ -32,12 +32,6 @@ import TraceModel
         #expect(catalogue.operations.map(\.service) == ["auth", "frontend"])
     }
 
-    @Test func pathsArePercentEncoded() {
-        #expect(QueryCatalogue.encode("GET /product/{id}") == "GET%20%2Fproduct%2F%7Bid%7D")
-        #expect(QueryCatalogue.encode("{\"error\":\"true\"}") == "%7B%22error%22%3A%22true%22%7D")
-        #expect(QueryCatalogue.encode("api-gateway_1.0~") == "api-gateway_1.0~")
-    }
-
     @Test func pageWindowsAreWrittenAsTheSearchFormReadsThem() {
         // 2023-11-14T22:13:20Z
         #expect(QueryCatalogue.minuteText(1_700_000_000 * 1_000_000_000) == "2023-11-14T22:13")
