@@ -16,6 +16,14 @@ public enum OTLPTraceCodec {
     /// by one; a body that is not a valid message, or whose attribute values nest deeper than
     /// `AttributeNesting.limit`, throws `IngestDecodingError`.
     public static func decodeProtobuf(_ bytes: [UInt8]) throws -> DecodedSpans {
+        // The direct reader takes what exporters send; anything subtler goes to swift-protobuf.
+        let decoded = try OTLPProtobufReader.decode(bytes) ?? decodeProtobufMessage(bytes)
+        try AttributeNesting.check(decoded.spans, encoding: "OTLP protobuf")
+        return decoded
+    }
+
+    /// `decodeProtobuf` through swift-protobuf's message tree (the reference for `OTLPProtobufReader`).
+    static func decodeProtobufMessage(_ bytes: [UInt8]) throws -> DecodedSpans {
         var options = BinaryDecodingOptions()
         options.messageDepthLimit = messageDepthLimit
         options.discardUnknownFields = true
@@ -28,9 +36,7 @@ public enum OTLPTraceCodec {
         } catch {
             throw IngestDecodingError("OTLP protobuf body could not be decoded: \(describe(error))")
         }
-        let decoded = DecodedSpans(request)
-        try AttributeNesting.check(decoded.spans, encoding: "OTLP protobuf")
-        return decoded
+        return DecodedSpans(request)
     }
 
     /// Decodes an OTLP/JSON `ExportTraceServiceRequest` (`{"resourceSpans": [...]}`): hex ids,
