@@ -189,7 +189,7 @@ public struct PagesController<Context: RequestContext>: Sendable {
             let dropped = try await reader.droppedSpanCounts(ids: [traceID])[traceID] ?? 0
             var page = TracePage(
                 tree: tree, traceID: traceID, selected: selected, now: now(), droppedSpanCount: dropped,
-                isRestricted: trace.isRestrictedPlaceholder)
+                firstRow: request.uri.queryParameters.get("from").flatMap { Int($0) }, isRestricted: trace.isRestrictedPlaceholder)
             page.chrome = pageChrome
             return (render(page, template: "trace"), .traceViewed(traceID))
         } catch {

@@ -2,55 +2,30 @@ import TraceModel
 
 /// View model of `/trace/{id}`: the trace header, the time ruler and the waterfall rows.
 ///
-/// Rows are flat (pre-order); a row with children opens a `<details>` element and the rows after
-/// it carry how many to close, so collapsing works without JavaScript and rendering stays linear.
+/// Rows are flat (pre-order); a row with children opens a `<details>` element closed after its
+/// last descendant, so collapsing works without JavaScript and rendering stays linear. The rows
+/// are written as HTML by `TraceWaterfall` (a template per row would cost more than everything
+/// else on the page); the selected span's detail panel is rendered by the `span-detail` template
+/// between `waterfallHead` (rows up to the selected one) and `waterfallTail`.
+///
+/// A trace of more than `rowsPerWindow` spans is shown a window of rows at a time (`?from=`, the
+/// first row's place in tree order); the window holding a selected span (`?span=`) is shown when
+/// no `from` is given.
 struct TracePage: Sendable {
     /// Nesting `<details>` deeper than this would exceed what browsers parse; deeper rows stay flat.
     static let maxNesting = 200
     /// Indentation classes `d0` ... `d40` exist in the stylesheet; deeper rows share the last one.
     static let maxIndentClass = 40
+    /// Rows rendered at once; a larger trace gets links to the previous and next windows.
+    static let rowsPerWindow = 10_000
 
     /// A ruler tick, positioned in fifths of the trace duration.
     struct Tick: Sendable {
         var label: String
     }
 
-    /// One waterfall row.
-    struct Row: Sendable {
-        var spanID: String
-        var anchor: String
-        var href: String
-        var name: String
-        var service: String
-        var colorClass: String
-        var kind: String
-        var depth: Int
-        var indentClass: String
-        /// Opens a collapsible group that holds this row's subtree.
-        var opensGroup: Bool
-        var childCount: Int
-        var descendantCount: Int
-        /// One element per group that ends after this row.
-        var closers: [Closer]
-        var barX: String
-        var barWidth: String
-        var duration: String
-        var offset: String
-        var isError: Bool
-        var isOrphan: Bool
-        var isDuplicate: Bool
-        var parentSpanID: String
-        var isSelected: Bool
-        /// A restricted-span placeholder: shown greyed as "Restricted span", without link or detail.
-        var isRestricted: Bool
-        var detail: SpanDetail?
-    }
-
     /// How the waterfall names a restricted-span placeholder.
     static let restrictedLabel = "Restricted span"
-
-    /// Marker for one `</details>`.
-    struct Closer: Sendable {}
 
     var title: String
     var navSearch = true
@@ -78,7 +53,21 @@ struct TracePage: Sendable {
     var restrictedCount: Int
     var hasRestricted: Bool
     var ticks: [Tick]
-    var rows: [Row]
+    /// The waterfall rows up to the selected one (every row when none is selected), as HTML.
+    var waterfallHead: String
+    /// The selected span's details, shown under its row (`nil`: none selected, or a placeholder).
+    var detail: SpanDetail?
+    /// The waterfall rows after the selected one, as HTML.
+    var waterfallTail: String
+    /// Only part of the rows is shown (the trace has more than `rowsPerWindow` spans).
+    var isWindowed: Bool
+    /// "Spans 10,001–20,000 of 100,000 are shown, in tree order."
+    var windowText: String
+    var hasPreviousWindow: Bool
+    var previousWindowHref: String
+    var hasNextWindow: Bool
+    var nextWindowHref: String
+    var nextWindowLabel: String
     var selectedMissing: Bool
     var selectedSpanID: String
     /// Spans of this trace that storage left out (the per-trace limit); the page says so.
@@ -90,9 +79,10 @@ struct TracePage: Sendable {
     ///   - droppedSpanCount: `TraceReader.droppedSpanCounts` for this trace.
     ///   - isRestricted: whether a span of the tree is a restricted-span placeholder
     ///     (`ScopedTrace.isRestrictedPlaceholder`); never decided from the span's own content.
+    ///   - firstRow: `?from=`, the first row to show of a trace larger than `rowsPerWindow`.
     init(
         tree: TraceTree, traceID: TraceID, selected: SpanID?, now: UInt64, droppedSpanCount: Int = 0,
-        isRestricted: (Span) -> Bool = { _ in false }
+        firstRow: Int? = nil, isRestricted: (Span) -> Bool = { _ in false }
     ) {
         let root = tree.root
         let rootIsRestricted = root.map { isRestricted($0.span) } ?? false
@@ -126,52 +116,70 @@ struct TracePage: Sendable {
         ticks = (0...4).map { Tick(label: DurationText.format(UInt64(Double(tree.durationNanos) * Double($0) / 5))) }
         selectedSpanID = selected?.hex ?? ""
 
-        var closeCounts = [Int](repeating: 0, count: tree.nodes.count)
         var selectedIndex: Int?
         if let selected { selectedIndex = tree.index(of: selected) }
         selectedMissing = selected != nil && selectedIndex == nil
-        rows = []
-        rows.reserveCapacity(tree.nodes.count)
+
+        let window = Self.window(spanCount: tree.nodes.count, firstRow: firstRow, selectedIndex: selectedIndex)
         let traceHex = traceID.hex
-        for (index, node) in tree.nodes.enumerated() {
-            let span = node.span
-            let opens = node.descendantCount > 0 && node.depth < Self.maxNesting
-            if opens { closeCounts[index + node.descendantCount] += 1 }
-            let left = Double(node.offsetNanos) / total * 100
-            let width = max(Double(node.durationNanos) / total * 100, 0.15)
-            let spanHex = span.spanID.hex
-            let isSelected = index == selectedIndex
-            let restricted = restrictedFlags[index]
-            rows.append(Row(
-                spanID: spanHex,
-                anchor: "span-" + spanHex,
-                href: restricted ? "" : TraceLink.span(spanHex, inTrace: traceHex, select: !isSelected),
-                name: restricted ? Self.restrictedLabel : span.name,
-                service: restricted ? "" : span.serviceName,
-                colorClass: restricted ? "svc-restricted" : ServiceColor.cssClass(for: span.serviceName),
-                kind: restricted ? "" : span.kind.name,
-                depth: node.depth,
-                indentClass: "d\(min(node.depth, Self.maxIndentClass))",
-                opensGroup: opens,
-                childCount: node.childIndices.count,
-                descendantCount: node.descendantCount,
-                closers: [],
-                barX: Self.percent(min(left, 99.85)),
-                barWidth: Self.percent(min(width, 100 - min(left, 99.85))),
-                duration: DurationText.format(node.durationNanos),
-                offset: DurationText.format(node.offsetNanos),
-                isError: span.isError,
-                isOrphan: node.isOrphan,
-                isDuplicate: node.isDuplicate,
-                parentSpanID: span.parentSpanID?.hex ?? "",
-                isSelected: isSelected,
-                isRestricted: restricted,
-                detail: isSelected && !restricted ? SpanDetail(node: node, tree: tree) : nil
-            ))
+        var waterfall = TraceWaterfall(
+            tree: tree, traceHex: traceHex, window: window, selectedIndex: selectedIndex,
+            restrictedFlags: restrictedFlags, totalNanos: total)
+        waterfall.write()
+        waterfallHead = waterfall.head
+        waterfallTail = waterfall.tail
+        if let selectedIndex, window.contains(selectedIndex), !restrictedFlags[selectedIndex] {
+            var detail = SpanDetail(node: tree.nodes[selectedIndex], tree: tree)
+            if window.lowerBound > 0 {
+                detail.closeHref = Self.windowHref(traceHex, from: window.lowerBound) + "#span-" + detail.spanID
+            }
+            self.detail = detail
+        } else {
+            detail = nil
         }
-        for index in rows.indices where closeCounts[index] > 0 {
-            rows[index].closers = Array(repeating: Closer(), count: closeCounts[index])
+
+        isWindowed = window.count < tree.nodes.count
+        windowText = isWindowed
+            ? "Spans \(Self.grouped(window.lowerBound + 1))–\(Self.grouped(window.upperBound)) of "
+                + "\(Self.grouped(tree.nodes.count)) are shown, in tree order."
+            : ""
+        hasPreviousWindow = window.lowerBound > 0
+        previousWindowHref = Self.windowHref(traceHex, from: max(window.lowerBound - Self.rowsPerWindow, 0))
+        hasNextWindow = window.upperBound < tree.nodes.count
+        nextWindowHref = Self.windowHref(traceHex, from: window.upperBound)
+        let nextCount = min(Self.rowsPerWindow, tree.nodes.count - window.upperBound)
+        nextWindowLabel = "Show the next \(Self.grouped(nextCount)) span\(nextCount == 1 ? "" : "s")"
+    }
+
+    /// The rows shown: `rowsPerWindow` rows from `firstRow` (clamped), else the window holding the
+    /// selected row, else the first.
+    static func window(spanCount: Int, firstRow: Int?, selectedIndex: Int?) -> Range<Int> {
+        guard spanCount > rowsPerWindow else { return 0..<spanCount }
+        let start: Int
+        if let firstRow {
+            start = min(max(firstRow, 0), spanCount - 1)
+        } else if let selectedIndex {
+            start = selectedIndex / rowsPerWindow * rowsPerWindow
+        } else {
+            start = 0
         }
+        return start..<min(start + rowsPerWindow, spanCount)
+    }
+
+    /// The trace page showing the window that starts at row `from`.
+    static func windowHref(_ traceHex: String, from: Int) -> String {
+        from > 0 ? "/trace/\(traceHex)?from=\(from)" : "/trace/\(traceHex)"
+    }
+
+    /// 12,345 (thousands grouped with commas).
+    static func grouped(_ number: Int) -> String {
+        let digits = String(number)
+        var result = ""
+        for (index, digit) in digits.enumerated() {
+            if index > 0, (digits.count - index) % 3 == 0 { result.append(",") }
+            result.append(digit)
+        }
+        return result
     }
 
     /// Chips for the services of `spans`, by name, with span and error counts.
@@ -187,9 +195,5 @@ struct TracePage: Sendable {
         let spans = dropped == 1 ? "1 span of this trace was" : "\(dropped) spans of this trace were"
         return "\(spans) not stored: the trace reached the per-trace span limit, so later spans were dropped. "
             + "What is shown here is incomplete."
-    }
-
-    private static func percent(_ value: Double) -> String {
-        String((value * 1000).rounded() / 1000) + "%"
     }
 }
