@@ -2,8 +2,9 @@
 /// match, for a containment test (`attributes @> candidate`) the GIN index `spans_attributes`
 /// answers. A condition compares the value's text (`skein_attribute_text`, which renders every
 /// `AttributeValue` as `AttributeValue.text` does), so every value whose text could be `text` is a
-/// candidate: the string, and, where `text` reads as one, the integer, the double (as a number or
-/// in its `{"$d": …}` form), the bool, the empty value and the bytes. Containment compares numbers
+/// candidate: the string, and, where `text` reads as one, the integer, the double (as the writer
+/// stores it: a number, or `{"$d": text}` for exponents, NaN, infinities and -0.0, whose text is
+/// always Swift's own rendering of the double), the bool, the empty value and the bytes. Containment compares numbers
 /// by value (`500` also contains `500.0`), so the candidates are a superset: the search still
 /// checks the text exactly.
 enum SearchAttributeCandidates {
@@ -20,9 +21,6 @@ enum SearchAttributeCandidates {
         if let integer = Int64(text), String(integer) == text { values.append(StoredAttributes.encode(.int(integer))) }
         if let double = Double(text), String(double) == text { values.append(StoredAttributes.encode(.double(double))) }
         if text.utf8.count <= longestNumberText, isPlainJSONNumber(text) { values.append(text) }
-        var tagged = "{\"$d\":"
-        StoredJSON.writeString(text, into: &tagged)
-        values.append(tagged + "}")
         if let bytes = lowercaseHexBytes(text) { values.append(StoredAttributes.encode(.bytes(bytes))) }
 
         var keyText = ""
