@@ -144,6 +144,12 @@ public struct EmbeddedPostgres: Sendable {
             // Skein's statements are short: compiling them with LLVM costs more than it saves
             // (about half a second for an aggregate over a day of spans).
             "-c jit=off",
+            // Sustained ingest writes tens of MB of WAL a second: room for 4 GB between
+            // checkpoints means fewer full-page images, and keeping 1 GB of old segments to recycle
+            // spares creating and zero-filling new ones (11 % of a writing backend's CPU in the
+            // ingest profile). Durability is unchanged.
+            "-c max_wal_size=4GB",
+            "-c min_wal_size=1GB",
         ].joined(separator: " ")
         logger.info("starting PostgreSQL", metadata: ["cluster": "\(layout.clusterDirectory)", "log": "\(layout.logFile)"])
         do {
