@@ -47,7 +47,12 @@ extension PostgresTraceStore {
             WHERE trace_id = ANY(\(keys)::bytea[]) AND start_ns BETWEEN \(low) AND \(high)
             ORDER BY start_ns, span_id
             """, logger: logger)
-        return Dictionary(grouping: try await decodeSpans(rows), by: \.traceID)
+        let spans = try await decodeSpans(rows)
+        // One trace (the trace page, the API's trace by id): no grouping, no copy of every span.
+        if keys.count == 1, let id = ids.first {
+            return spans.isEmpty ? [:] : [id: spans]
+        }
+        return Dictionary(grouping: spans, by: \.traceID)
     }
 
     /// One query over the traces' `trace_parts` (only parts recording drops contribute).
@@ -72,6 +77,7 @@ extension PostgresTraceStore {
         dropped_attributes_count, dropped_events_count, dropped_links_count
         """
 
+    /// A span row with its own columns decoded; operation, resource and scope still ids.
     private struct RawSpan {
         var traceID: TraceID
         var spanID: SpanID
@@ -86,36 +92,47 @@ extension PostgresTraceStore {
         var statusMessage: String?
         var traceState: String?
         var flags: Int64
-        var attributes: String
-        var events: String?
-        var links: String?
+        var attributes: [Attribute]
+        var events: [SpanEvent]
+        var links: [SpanLink]
         var droppedAttributes: Int32?
         var droppedEvents: Int32?
         var droppedLinks: Int32?
     }
 
+    /// Decodes rows of `spanColumns`. Ids are read from the cells' bytes and the JSON columns are
+    /// parsed in place (no intermediate `String` or JSON tree); operations, resources and scopes
+    /// are looked up once per distinct id, so spans of one process share one `Resource`.
     func decodeSpans(_ rows: PostgresRowSequence) async throws -> [Span] {
         var raws: [RawSpan] = []
+        var operationIDs = Set<Int32>(), resourceIDs = Set<Int64>(), scopeIDs = Set<Int64>()
         for try await row in rows {
-            let cells = row.makeRandomAccess()
-            guard let traceID = TraceID(bytes: Array(buffer: try cells[0].decode(ByteBuffer.self))),
-                  let spanID = SpanID(bytes: Array(buffer: try cells[1].decode(ByteBuffer.self)))
+            // Cells in column order, without the per-row offset table of `makeRandomAccess()`.
+            var cells = row.makeIterator()
+            func next() throws -> PostgresCell {
+                guard let cell = cells.next() else { throw PostgresTraceStoreError.corruptRow("missing column") }
+                return cell
+            }
+            guard let traceID = Self.traceID(try next().bytes), let spanID = Self.spanID(try next().bytes)
             else { throw PostgresTraceStoreError.corruptRow("bad trace or span id") }
-            let parent = try cells[2].decode(ByteBuffer?.self).flatMap { SpanID(bytes: Array(buffer: $0)) }
-            raws.append(RawSpan(
-                traceID: traceID, spanID: spanID, parentSpanID: parent,
-                start: try cells[3].decode(Int64.self), duration: try cells[4].decode(Int64.self),
-                operationID: try cells[5].decode(Int32.self), resourceID: try cells[6].decode(Int64.self),
-                scopeID: try cells[7].decode(Int64.self), kind: try cells[8].decode(Int16.self),
-                statusCode: try cells[9].decode(Int16.self), statusMessage: try cells[10].decode(String?.self),
-                traceState: try cells[11].decode(String?.self), flags: try cells[12].decode(Int64.self),
-                attributes: try cells[13].decode(String.self), events: try cells[14].decode(String?.self),
-                links: try cells[15].decode(String?.self), droppedAttributes: try cells[16].decode(Int32?.self),
-                droppedEvents: try cells[17].decode(Int32?.self), droppedLinks: try cells[18].decode(Int32?.self)))
+            let raw = RawSpan(
+                traceID: traceID, spanID: spanID, parentSpanID: Self.spanID(try next().bytes),
+                start: try next().decode(Int64.self), duration: try next().decode(Int64.self),
+                operationID: try next().decode(Int32.self), resourceID: try next().decode(Int64.self),
+                scopeID: try next().decode(Int64.self), kind: try next().decode(Int16.self),
+                statusCode: try next().decode(Int16.self), statusMessage: try next().decode(String?.self),
+                traceState: try next().decode(String?.self), flags: try next().decode(Int64.self),
+                attributes: try next().bytes.map { try $0.withUnsafeReadableBytes(StoredAttributes.decode) } ?? [],
+                events: try next().bytes.map { try $0.withUnsafeReadableBytes(StoredAttributes.decodeEvents) } ?? [],
+                links: try next().bytes.map { try $0.withUnsafeReadableBytes(StoredAttributes.decodeLinks) } ?? [],
+                droppedAttributes: try next().decode(Int32?.self),
+                droppedEvents: try next().decode(Int32?.self), droppedLinks: try next().decode(Int32?.self))
+            operationIDs.insert(raw.operationID)
+            resourceIDs.insert(raw.resourceID)
+            scopeIDs.insert(raw.scopeID)
+            raws.append(raw)
         }
-        let dictionaries = try await lookUp(
-            operationIDs: Set(raws.map(\.operationID)), resourceIDs: Set(raws.map(\.resourceID)),
-            scopeIDs: Set(raws.map(\.scopeID)))
+        let dictionaries = try await lookUp(operationIDs: operationIDs, resourceIDs: resourceIDs, scopeIDs: scopeIDs)
         return try raws.map { raw in
             guard let operation = dictionaries.operations[raw.operationID],
                   let resource = dictionaries.resources[raw.resourceID],
@@ -128,15 +145,30 @@ extension PostgresTraceStore {
                 traceState: raw.traceState ?? "", flags: UInt32(truncatingIfNeeded: raw.flags),
                 name: operation.name, kind: SpanKind(rawValue: Int(raw.kind)) ?? .unspecified,
                 startTimeUnixNano: start, endTimeUnixNano: end,
-                attributes: try StoredAttributes.decode(raw.attributes),
+                attributes: raw.attributes,
                 droppedAttributesCount: UInt32(max(raw.droppedAttributes ?? 0, 0)),
-                events: try StoredAttributes.decodeEvents(raw.events),
+                events: raw.events,
                 droppedEventsCount: UInt32(max(raw.droppedEvents ?? 0, 0)),
-                links: try StoredAttributes.decodeLinks(raw.links),
+                links: raw.links,
                 droppedLinksCount: UInt32(max(raw.droppedLinks ?? 0, 0)),
                 status: SpanStatus(code: SpanStatus.Code(rawValue: Int(raw.statusCode)) ?? .unset, message: raw.statusMessage ?? ""),
                 resource: resource, scope: scope)
         }
+    }
+
+    /// A 16-byte trace id cell, without copying it to an array.
+    static func traceID(_ cell: ByteBuffer?) -> TraceID? {
+        guard let cell, cell.readableBytes == 16,
+              let high = cell.getInteger(at: cell.readerIndex, as: UInt64.self),
+              let low = cell.getInteger(at: cell.readerIndex + 8, as: UInt64.self)
+        else { return nil }
+        return TraceID(high: high, low: low)
+    }
+
+    /// An 8-byte span id cell (nil for SQL NULL or another length).
+    static func spanID(_ cell: ByteBuffer?) -> SpanID? {
+        guard let cell, cell.readableBytes == 8, let value = cell.getInteger(at: cell.readerIndex, as: UInt64.self) else { return nil }
+        return SpanID(value)
     }
 
     /// Dictionary rows by id, from the cache or (once) from the database.

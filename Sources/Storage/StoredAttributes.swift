@@ -93,7 +93,16 @@ enum StoredAttributes {
     }
 
     static func decode(_ text: String) throws -> [Attribute] {
-        try attributes(StoredJSON.parse(text))
+        var text = text
+        return try text.withUTF8 { try decode(UnsafeRawBufferPointer($0)) }
+    }
+
+    /// Attributes from the UTF-8 text of an attribute object, read in place.
+    static func decode(_ bytes: UnsafeRawBufferPointer) throws -> [Attribute] {
+        var parser = StoredJSON.Parser(bytes: bytes)
+        let attributes = try parser.parseAttributes(depth: 0)
+        try parser.expectEnd()
+        return attributes
     }
 
     static func attributes(_ json: StoredJSON) throws -> [Attribute] {
@@ -146,8 +155,13 @@ enum StoredAttributes {
     }
 
     static func decodeEvents(_ text: String?) throws -> [SpanEvent] {
-        guard let text else { return [] }
-        guard case .array(let items) = try StoredJSON.parse(text) else { throw StoredJSONError(message: "events are not an array", position: 0) }
+        guard var text else { return [] }
+        return try text.withUTF8 { try decodeEvents(UnsafeRawBufferPointer($0)) }
+    }
+
+    /// Events from the UTF-8 text of an event array, read in place.
+    static func decodeEvents(_ bytes: UnsafeRawBufferPointer) throws -> [SpanEvent] {
+        guard case .array(let items) = try StoredJSON.parse(bytes) else { throw StoredJSONError(message: "events are not an array", position: 0) }
         return try items.map { item in
             SpanEvent(
                 timeUnixNano: try unsigned(item["t"]) ?? 0,
@@ -174,8 +188,13 @@ enum StoredAttributes {
     }
 
     static func decodeLinks(_ text: String?) throws -> [SpanLink] {
-        guard let text else { return [] }
-        guard case .array(let items) = try StoredJSON.parse(text) else { throw StoredJSONError(message: "links are not an array", position: 0) }
+        guard var text else { return [] }
+        return try text.withUTF8 { try decodeLinks(UnsafeRawBufferPointer($0)) }
+    }
+
+    /// Links from the UTF-8 text of a link array, read in place.
+    static func decodeLinks(_ bytes: UnsafeRawBufferPointer) throws -> [SpanLink] {
+        guard case .array(let items) = try StoredJSON.parse(bytes) else { throw StoredJSONError(message: "links are not an array", position: 0) }
         return try items.map { item in
             guard let traceHex = try string(item["t"]), let traceID = TraceID(hex: traceHex),
                   let spanHex = try string(item["s"]), let spanID = SpanID(hex: spanHex)

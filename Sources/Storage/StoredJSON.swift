@@ -41,18 +41,30 @@ enum StoredJSON: Sendable {
 
     /// Parses JSON text (as PostgreSQL prints `jsonb`).
     static func parse(_ text: String) throws -> StoredJSON {
-        var parser = Parser(bytes: Array(text.utf8))
+        var text = text
+        return try text.withUTF8 { try parse(UnsafeRawBufferPointer($0)) }
+    }
+
+    /// Parses JSON text given as UTF-8 bytes (a row's cell, read in place).
+    static func parse(_ bytes: UnsafeRawBufferPointer) throws -> StoredJSON {
+        var parser = Parser(bytes: bytes)
         let value = try parser.parseValue(depth: 0)
-        parser.skipWhitespace()
-        guard parser.position == parser.bytes.count else { throw StoredJSONError(message: "trailing characters", position: parser.position) }
+        try parser.expectEnd()
         return value
     }
 
-    private struct Parser {
-        let bytes: [UInt8]
+    /// A recursive-descent reader over UTF-8 bytes it does not own (valid while they are).
+    struct Parser {
+        let bytes: UnsafeRawBufferPointer
         var position = 0
 
-        init(bytes: [UInt8]) { self.bytes = bytes }
+        init(bytes: UnsafeRawBufferPointer) { self.bytes = bytes }
+
+        /// Only whitespace may follow the value.
+        mutating func expectEnd() throws {
+            skipWhitespace()
+            guard position == bytes.count else { throw StoredJSONError(message: "trailing characters", position: position) }
+        }
 
         mutating func skipWhitespace() {
             while position < bytes.count {
@@ -117,10 +129,15 @@ enum StoredJSON: Sendable {
         }
 
         mutating func parseNumber() throws -> String {
+            String(decoding: try numberBytes(), as: UTF8.self)
+        }
+
+        /// The bytes of the number at the current position.
+        mutating func numberBytes() throws -> UnsafeRawBufferPointer {
             let start = position
             while position < bytes.count, Self.isNumberByte(bytes[position]) { position += 1 }
             guard position > start else { throw failure("unexpected character") }
-            return String(decoding: bytes[start..<position], as: UTF8.self)
+            return UnsafeRawBufferPointer(rebasing: bytes[start..<position])
         }
 
         static func isNumberByte(_ byte: UInt8) -> Bool {
@@ -137,7 +154,7 @@ enum StoredJSON: Sendable {
             }
             if position < bytes.count, bytes[position] == UInt8(ascii: "\"") {
                 position += 1
-                return String(decoding: bytes[start..<position - 1], as: UTF8.self)
+                return String(decoding: UnsafeRawBufferPointer(rebasing: bytes[start..<position - 1]), as: UTF8.self)
             }
             var utf8 = Array(bytes[start..<position])
             while true {
@@ -172,11 +189,23 @@ enum StoredJSON: Sendable {
         }
 
         mutating func parseHex4() throws -> UInt32 {
-            guard position + 4 <= bytes.count,
-                  let code = UInt32(String(decoding: bytes[position..<position + 4], as: UTF8.self), radix: 16)
-            else { throw failure("bad \\u escape") }
+            guard position + 4 <= bytes.count else { throw failure("bad \\u escape") }
+            var code: UInt32 = 0
+            for byte in bytes[position..<position + 4] {
+                guard let nibble = Self.hexValue(byte) else { throw failure("bad \\u escape") }
+                code = code << 4 | nibble
+            }
             position += 4
             return code
+        }
+
+        static func hexValue(_ byte: UInt8) -> UInt32? {
+            switch byte {
+            case UInt8(ascii: "0")...UInt8(ascii: "9"): return UInt32(byte - UInt8(ascii: "0"))
+            case UInt8(ascii: "a")...UInt8(ascii: "f"): return UInt32(byte - UInt8(ascii: "a") + 10)
+            case UInt8(ascii: "A")...UInt8(ascii: "F"): return UInt32(byte - UInt8(ascii: "A") + 10)
+            default: return nil
+            }
         }
     }
 }

@@ -6,23 +6,31 @@ extension JaegerTrace {
     /// A trace the per-trace limit truncated (`droppedSpanCount` > 0) says so in its `warnings`,
     /// which the Jaeger UI shows on the trace.
     init(traceID: TraceID, spans: [Span], droppedSpanCount: Int = 0) {
-        var processIDs: [Resource: String] = [:]
+        // Few distinct resources per trace, and spans of one process share the resource's storage
+        // (so `==` is an identity check): a short list beats hashing every span's resource.
+        var knownResources: [(resource: Resource, processID: String)] = []
         var processes: [String: JaegerProcess] = [:]
         var jaegerSpans: [JaegerSpan] = []
         jaegerSpans.reserveCapacity(spans.count)
+        let traceHex = traceID.hex
+        var lastKnown = -1
         for span in spans {
             let processID: String
-            if let known = processIDs[span.resource] {
-                processID = known
+            if lastKnown >= 0, knownResources[lastKnown].resource == span.resource {
+                processID = knownResources[lastKnown].processID
+            } else if let index = knownResources.firstIndex(where: { $0.resource == span.resource }) {
+                lastKnown = index
+                processID = knownResources[index].processID
             } else {
-                processID = "p\(processIDs.count + 1)"
-                processIDs[span.resource] = processID
+                processID = "p\(knownResources.count + 1)"
+                lastKnown = knownResources.count
+                knownResources.append((span.resource, processID))
                 processes[processID] = JaegerProcess(span.resource)
             }
-            jaegerSpans.append(JaegerSpan(span, processID: processID))
+            jaegerSpans.append(JaegerSpan(span, processID: processID, traceHex: span.traceID == traceID ? traceHex : span.traceID.hex))
         }
         self.init(
-            traceID: traceID.hex, spans: jaegerSpans, processes: processes,
+            traceID: traceHex, spans: jaegerSpans, processes: processes,
             warnings: droppedSpanCount > 0 ? [Self.truncationWarning(droppedSpanCount)] : nil)
     }
 }
@@ -43,16 +51,18 @@ extension JaegerProcess {
 }
 
 extension JaegerSpan {
-    init(_ span: Span, processID: String) {
+    /// - Parameter traceHex: `span.traceID.hex`, computed once per trace by the caller.
+    init(_ span: Span, processID: String, traceHex: String? = nil) {
+        let traceHex = traceHex ?? span.traceID.hex
         var references: [JaegerReference] = []
         if let parent = span.parentSpanID {
-            references.append(JaegerReference(refType: "CHILD_OF", traceID: span.traceID.hex, spanID: parent.hex))
+            references.append(JaegerReference(refType: "CHILD_OF", traceID: traceHex, spanID: parent.hex))
         }
         for link in span.links {
             references.append(JaegerReference(refType: "FOLLOWS_FROM", traceID: link.traceID.hex, spanID: link.spanID.hex))
         }
         self.init(
-            traceID: span.traceID.hex,
+            traceID: traceHex,
             spanID: span.spanID.hex,
             flags: span.flags & 0xFF,
             operationName: span.name,
