@@ -15,6 +15,7 @@ public struct EmbeddedPostgres: Sendable {
     public let dataDirectory: String
     private let logger: Logger
     private let environment: [String: String]
+    private let maxConnections: Int
     private let state = LaunchState()
 
     public static let username = "skein"
@@ -25,10 +26,13 @@ public struct EmbeddedPostgres: Sendable {
     }
 
     /// `environment` is consulted for `SKEIN_POSTGRES_BIN` and `PATH` (for `pg_config`).
-    public init(dataDirectory: String, logger: Logger, environment: [String: String]) {
+    /// `maxConnections` is PostgreSQL's `max_connections` when this call starts the server (a
+    /// shared test server holds many small pools at once); a server already running keeps its own.
+    public init(dataDirectory: String, logger: Logger, environment: [String: String], maxConnections: Int = 200) {
         self.dataDirectory = dataDirectory
         self.logger = logger
         self.environment = environment
+        self.maxConnections = maxConnections
     }
 
     /// Starts (or reuses) the server and returns how to reach the `skein` database.
@@ -137,7 +141,7 @@ public struct EmbeddedPostgres: Sendable {
             "-k \(Self.shellQuoted(layout.socketDirectory))",
             "-c unix_socket_permissions=0700",
             "-c shared_buffers=128MB",
-            "-c max_connections=200",
+            "-c max_connections=\(maxConnections)",
             "-c fsync=on",
             // Ingest acknowledges spans only once they are durable.
             "-c synchronous_commit=on",

@@ -247,7 +247,8 @@ import Intake
         ) { response in
             #expect(response.status == .contentTooLarge)
         }
-        #expect(clock.now - started < .seconds(10))
+        // Generous: a loaded CI machine is slow, but inflating the bomb would take far longer.
+        #expect(clock.now - started < .seconds(60))
     }
 
     @Test func oversizedPlainBodyIsRejectedWith413() async throws {

@@ -126,7 +126,10 @@ actor TestPostgresServer {
             let folder = environment["SKEIN_TEST_POSTGRES_DIR"].flatMap { $0.isEmpty ? nil : $0 }
                 ?? "\(packageRoot)/.build/test-postgres"
             // Never stopped by the tests: other test processes may be sharing it.
-            endpoint = try await EmbeddedPostgres(dataDirectory: folder, logger: logger).start()
+            endpoint = try await EmbeddedPostgres(
+                dataDirectory: folder, logger: logger, environment: environment,
+                // Every test makes its own database and pool, and they run in parallel.
+                maxConnections: 1000).start()
         }
         var configuration = endpoint.clientConfiguration()
         configuration.options.maximumConnections = 2

@@ -32,7 +32,10 @@ struct WebTestDatabase: Sendable {
             let folder = environment["SKEIN_TEST_POSTGRES_DIR"].flatMap { $0.isEmpty ? nil : $0 }
                 ?? "\(packageRoot)/.build/test-postgres"
             // Left running: other test processes share it.
-            server = try await EmbeddedPostgres(dataDirectory: folder, logger: logger).start()
+            server = try await EmbeddedPostgres(
+                dataDirectory: folder, logger: logger, environment: environment,
+                // Every test makes its own database and pool, and they run in parallel.
+                maxConnections: 1000).start()
         }
         let admin = PostgresClient(configuration: server.clientConfiguration(), backgroundLogger: logger)
         let adminTask = Task { await admin.run() }
