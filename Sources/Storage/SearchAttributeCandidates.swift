@@ -1,5 +1,5 @@
 /// The stored attribute objects (`{"key": value}`) that an attribute condition `key = text` can
-/// match, for a containment test (`attributes @> candidate`) the GIN index `spans_service_attributes`
+/// match, for a containment test (`attributes @> candidate`) the GIN index `spans_attributes`
 /// answers. A condition compares the value's text (`skein_attribute_text`, which renders every
 /// `AttributeValue` as `AttributeValue.text` does), so every value whose text could be `text` is a
 /// candidate: the string, and, where `text` reads as one, the integer, the double (as the writer
