@@ -186,18 +186,7 @@ struct JaegerJSONWriter {
     }
 
     mutating func unsigned(_ value: UInt64) {
-        guard value >= 10 else { return bytes.append(UInt8(ascii: "0") + UInt8(value)) }
-        var digits: (UInt64, UInt64, UInt64) = (0, 0, 0)
-        var remaining = value
-        var count = 0
-        withUnsafeMutableBytes(of: &digits) { buffer in
-            while remaining > 0 {
-                buffer[23 - count] = UInt8(ascii: "0") + UInt8(remaining % 10)
-                remaining /= 10
-                count += 1
-            }
-            bytes.append(contentsOf: buffer[(24 - count)...])
-        }
+        DecimalDigits.append(value, to: &bytes)
     }
 
     mutating func integer(_ value: Int64) {

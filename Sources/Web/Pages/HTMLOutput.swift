@@ -35,25 +35,10 @@ struct HTMLOutput {
         }
     }
 
-    /// A non-negative integer in decimal.
+    /// An integer in decimal.
     mutating func decimal(_ value: Int) {
-        guard value > 0 else {
-            if value == 0 { bytes.append(UInt8(ascii: "0")) } else { trusted(String(value)) }
-            return
-        }
-        var digits: (UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8,
-                     UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8) =
-            (0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0)
-        var remaining = value
-        var count = 0
-        withUnsafeMutableBytes(of: &digits) { buffer in
-            while remaining > 0 {
-                buffer[19 - count] = UInt8(ascii: "0") + UInt8(remaining % 10)
-                remaining /= 10
-                count += 1
-            }
-            bytes.append(contentsOf: buffer[(20 - count)...])
-        }
+        if value < 0 { bytes.append(UInt8(ascii: "-")) }
+        DecimalDigits.append(UInt64(value.magnitude), to: &bytes)
     }
 
     /// 16 lower-case hex digits, zero-padded (a span id).
