@@ -17,7 +17,9 @@ enum QueueTestSpans {
 
 /// Waits (polling) until `condition` holds, for at most `limit`; returns whether it held.
 /// The limit only keeps a broken test from hanging: tests assert on the condition, never on time.
-func eventually(within limit: Duration = .seconds(20), _ condition: () async -> Bool) async -> Bool {
+/// It is generous because the whole parallel suite shares two cores: while dozens of suites start
+/// their databases at once, a queue test can wait 20 s for a thread (seen in a full CI run).
+func eventually(within limit: Duration = .seconds(120), _ condition: () async -> Bool) async -> Bool {
     let deadline = ContinuousClock.now + limit
     while ContinuousClock.now < deadline {
         if await condition() { return true }
