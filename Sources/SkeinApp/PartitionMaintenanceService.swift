@@ -11,15 +11,10 @@ struct PartitionMaintenanceService: Service {
     var interval: Duration = .seconds(3600)
 
     func run() async throws {
-        try? await cancelWhenGracefulShutdown {
-            while !Task.isCancelled {
-                try await Task.sleep(for: interval)
-                do {
-                    try await store.ensurePartitions(around: WallClock.unixNanos())
-                } catch {
-                    logger.warning("could not create upcoming partitions; will retry", metadata: ["error": "\(error)"])
-                }
-            }
+        await RepeatingWork(
+            interval: interval, waitFirst: true, logger: logger, failureMessage: "could not create upcoming partitions; will retry"
+        ).run {
+            try await store.ensurePartitions(around: WallClock.unixNanos())
         }
     }
 }

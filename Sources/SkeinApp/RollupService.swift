@@ -12,16 +12,9 @@ struct RollupService: Service {
     var interval: Duration = .seconds(15)
 
     func run() async throws {
-        try? await cancelWhenGracefulShutdown {
-            while !Task.isCancelled {
-                do {
-                    let minutes = try await store.rollUpAllDirtyMinutes()
-                    if minutes > 0 { logger.debug("rolled up minutes", metadata: ["minutes": "\(minutes)"]) }
-                } catch {
-                    logger.warning("could not roll up dirty minutes; will retry", metadata: ["error": "\(error)"])
-                }
-                try await Task.sleep(for: interval)
-            }
+        await RepeatingWork(interval: interval, logger: logger, failureMessage: "could not roll up dirty minutes; will retry").run {
+            let minutes = try await store.rollUpAllDirtyMinutes()
+            if minutes > 0 { logger.debug("rolled up minutes", metadata: ["minutes": "\(minutes)"]) }
         }
     }
 }

@@ -13,16 +13,9 @@ struct SessionCleanupService: Service {
     var interval: Duration = .seconds(600)
 
     func run() async throws {
-        try? await cancelWhenGracefulShutdown {
-            while !Task.isCancelled {
-                try await Task.sleep(for: interval)
-                do {
-                    let removed = try await store.deleteExpiredSessions(policy: policy, now: Date())
-                    if removed > 0 { logger.debug("removed ended sessions", metadata: ["count": "\(removed)"]) }
-                } catch {
-                    logger.warning("could not remove ended sessions; will retry", metadata: ["error": "\(error)"])
-                }
-            }
+        await RepeatingWork(interval: interval, waitFirst: true, logger: logger, failureMessage: "could not remove ended sessions; will retry").run {
+            let removed = try await store.deleteExpiredSessions(policy: policy, now: Date())
+            if removed > 0 { logger.debug("removed ended sessions", metadata: ["count": "\(removed)"]) }
         }
     }
 }
